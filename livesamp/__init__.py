@@ -1,0 +1,1 @@
+"""livesamp: live-coding sampler (placeholder until the pattern core lands)."""
