@@ -1,0 +1,692 @@
+"""Pattern: a pure function from a query span to haps, and its fundamental combinators.
+
+Semantics follow Strudel 1.2.6 (`packages/core/pattern.mjs`) so events match it exactly.
+"""
+from __future__ import annotations
+
+import math
+from functools import reduce
+
+from .hap import Hap
+from .time import Fraction, TimeSpan, cycle_pos, sam, to_fraction
+
+__all__ = [
+    "Pattern", "State", "pure", "silence", "nothing", "gap", "reify", "stack", "slowcat",
+    "slowcat_prime", "cat", "fastcat", "seq", "sequence", "stepcat", "timecat", "polymeter",
+    "arrange", "is_pattern", "steady", "signal", "lcm_steps",
+]
+
+_MISSING = object()
+
+
+class State:
+    """A query: the span asked for, and controls such as the random seed."""
+
+    __slots__ = ("span", "controls")
+
+    def __init__(self, span: TimeSpan, controls: dict | None = None):
+        self.span = span
+        self.controls = controls if controls is not None else {}
+
+    def set_span(self, span: TimeSpan) -> State:
+        return State(span, self.controls)
+
+    def with_span(self, fn) -> State:
+        return State(fn(self.span), self.controls)
+
+    def set_controls(self, controls: dict) -> State:
+        return State(self.span, {**self.controls, **controls})
+
+
+def _frac_or_none(x):
+    return None if x is None else to_fraction(x)
+
+
+def _lcm2(a: Fraction, b: Fraction) -> Fraction:
+    # lcm of fractions as fraction.js: lcm(n1*d2, n2*d1) / (d1*d2), 0 if either is 0
+    if a == 0 or b == 0:
+        return Fraction(0)
+    num = math.lcm(a.numerator * b.denominator, b.numerator * a.denominator)
+    return Fraction(num, a.denominator * b.denominator)
+
+
+def lcm_steps(*steps):
+    """Least common multiple of step counts; None if any is None (as Strudel)."""
+    steps = [s for s in steps]
+    if not steps:
+        return None
+    if any(s is None for s in steps):
+        # Strudel's lcm removes undefineds first, then folds
+        steps = [s for s in steps if s is not None]
+        if not steps:
+            return None
+    return reduce(_lcm2, (to_fraction(s) for s in steps))
+
+
+class Pattern:
+    """A pattern of values over cycles, defined by its query function.
+
+    `query(state)` returns the haps active during `state.span`.
+    """
+
+    __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "__weakref__")
+
+    def __init__(self, query, steps=None):
+        self.query = query
+        self._steps = _frac_or_none(steps)
+        self._pure = _MISSING
+        self._pure_loc = None
+        self._weight = None
+        self._steps_source = False
+
+    # -- querying ---------------------------------------------------------------
+    def query_arc(self, begin, end, controls: dict | None = None) -> list[Hap]:
+        """The haps whose parts intersect [begin, end), cut at the bounds."""
+        return self.query(State(TimeSpan(to_fraction(begin), to_fraction(end)), controls))
+
+    def first_cycle(self) -> list[Hap]:
+        return self.query_arc(0, 1)
+
+    def set_steps(self, steps) -> Pattern:
+        self._steps = _frac_or_none(steps)
+        return self
+
+    def with_steps(self, fn) -> Pattern:
+        return Pattern(self.query, None if self._steps is None else fn(self._steps))
+
+    @property
+    def has_steps(self) -> bool:
+        return self._steps is not None
+
+    # -- mapping ----------------------------------------------------------------
+    def with_value(self, fn) -> Pattern:
+        query = self.query
+
+        def q(state):
+            return [Hap(h.whole, h.part, fn(h.value), h.context) for h in query(state)]
+
+        return Pattern(q, self._steps)
+
+    fmap = with_value
+
+    def with_state(self, fn) -> Pattern:
+        return Pattern(lambda state: self.query(fn(state)))
+
+    def with_query_span(self, fn) -> Pattern:
+        return Pattern(lambda state: self.query(state.with_span(fn)))
+
+    def with_query_span_maybe(self, fn) -> Pattern:
+        def q(state):
+            span = fn(state.span)
+            if span is None:
+                return []
+            return self.query(state.set_span(span))
+
+        return Pattern(q)
+
+    def with_query_time(self, fn) -> Pattern:
+        return Pattern(lambda state: self.query(state.set_span(state.span.with_time(fn))))
+
+    def with_hap_span(self, fn) -> Pattern:
+        return Pattern(lambda state: [h.with_span(fn) for h in self.query(state)])
+
+    def with_hap_time(self, fn) -> Pattern:
+        return self.with_hap_span(lambda span: span.with_time(fn))
+
+    def with_haps(self, fn) -> Pattern:
+        """fn(haps, state) -> haps."""
+        return Pattern(lambda state: fn(self.query(state), state), self._steps)
+
+    def with_hap(self, fn) -> Pattern:
+        return self.with_haps(lambda haps, _state: [fn(h) for h in haps])
+
+    def with_context(self, fn) -> Pattern:
+        result = self.with_hap(lambda h: h.set_context(fn(h.context)))
+        result._pure = self._pure
+        result._pure_loc = self._pure_loc
+        return result
+
+    def with_loc(self, start: int, end: int) -> Pattern:
+        """Record a source location (character span) on every hap."""
+        loc = (start, end)
+
+        def add(context):
+            return {**context, "locations": list(context.get("locations", ())) + [loc]}
+
+        result = self.with_context(add)
+        if self._pure is not _MISSING and self._pure:
+            result._pure_loc = loc
+        return result
+
+    def strip_context(self) -> Pattern:
+        return self.with_hap(lambda h: h.set_context({}))
+
+    def filter_haps(self, test) -> Pattern:
+        return Pattern(lambda state: [h for h in self.query(state) if test(h)])
+
+    def filter_values(self, test) -> Pattern:
+        return Pattern(lambda state: [h for h in self.query(state) if test(h.value)], self._steps)
+
+    def remove_nones(self) -> Pattern:
+        return self.filter_values(lambda v: v is not None)
+
+    def onsets_only(self) -> Pattern:
+        return self.filter_haps(Hap.has_onset)
+
+    def discrete_only(self) -> Pattern:
+        return self.filter_haps(lambda h: h.whole is not None)
+
+    def split_queries(self) -> Pattern:
+        """Query cycle by cycle."""
+
+        def q(state):
+            return [h for span in state.span.span_cycles() for h in self.query(state.set_span(span))]
+
+        return Pattern(q)
+
+    # -- applicative --------------------------------------------------------------
+    def app_whole(self, whole_fn, pat_val: Pattern) -> Pattern:
+        pat_func = self
+
+        def q(state):
+            out = []
+            hap_vals = pat_val.query(state)
+            for hf in pat_func.query(state):
+                for hv in hap_vals:
+                    s = hf.part.intersection(hv.part)
+                    if s is None:
+                        continue
+                    out.append(Hap(whole_fn(hf.whole, hv.whole), s, hf.value(hv.value), hv.combine_context(hf)))
+            return out
+
+        return Pattern(q)
+
+    def app_both(self, pat_val: Pattern) -> Pattern:
+        def whole_fn(a, b):
+            if a is None or b is None:
+                return None
+            return a.intersection_e(b)
+
+        result = self.app_whole(whole_fn, pat_val)
+        result._steps = lcm_steps(pat_val._steps, self._steps)
+        return result
+
+    def app_left(self, pat_val: Pattern) -> Pattern:
+        """Apply a pattern of functions to values, structure from the left (functions)."""
+        pat_func = self
+
+        def q(state):
+            out = []
+            for hf in pat_func.query(state):
+                for hv in pat_val.query(state.set_span(hf.whole_or_part())):
+                    part = hf.part.intersection(hv.part)
+                    if part is not None:
+                        out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
+            return out
+
+        return Pattern(q, self._steps)
+
+    def app_right(self, pat_val: Pattern) -> Pattern:
+        pat_func = self
+
+        def q(state):
+            out = []
+            for hv in pat_val.query(state):
+                for hf in pat_func.query(state.set_span(hv.whole_or_part())):
+                    part = hf.part.intersection(hv.part)
+                    if part is not None:
+                        out.append(Hap(hv.whole, part, hf.value(hv.value), hv.combine_context(hf)))
+            return out
+
+        return Pattern(q, pat_val._steps)
+
+    # -- monadic joins ------------------------------------------------------------
+    def bind_whole(self, choose_whole, fn) -> Pattern:
+        pat_val = self
+
+        def q(state):
+            out = []
+            for a in pat_val.query(state):
+                for b in fn(a.value).query(state.set_span(a.part)):
+                    ctx = {**a.context, **b.context}
+                    if "locations" in a.context or "locations" in b.context:
+                        ctx["locations"] = list(a.context.get("locations", ())) + list(b.context.get("locations", ()))
+                    out.append(Hap(choose_whole(a.whole, b.whole), b.part, b.value, ctx))
+            return out
+
+        return Pattern(q)
+
+    def bind(self, fn) -> Pattern:
+        def whole_fn(a, b):
+            if a is None or b is None:
+                return None
+            return a.intersection_e(b)
+
+        return self.bind_whole(whole_fn, fn)
+
+    def join(self) -> Pattern:
+        return self.bind(lambda x: x)
+
+    def outer_bind(self, fn) -> Pattern:
+        return self.bind_whole(lambda a, _b: a, fn).set_steps(self._steps)
+
+    def outer_join(self) -> Pattern:
+        return self.outer_bind(lambda x: x)
+
+    def inner_bind(self, fn) -> Pattern:
+        return self.bind_whole(lambda _a, b: b, fn)
+
+    def inner_join(self) -> Pattern:
+        return self.inner_bind(lambda x: x)
+
+    def reset_join(self, restart: bool = False) -> Pattern:
+        pat_of_pats = self
+
+        def q(state):
+            out = []
+            for outer in pat_of_pats.discrete_only().query(state):
+                shift = outer.whole.begin if restart else cycle_pos(outer.whole.begin)
+                for inner in outer.value.late(shift).query(state):
+                    whole = inner.whole.intersection(outer.whole) if inner.whole is not None else None
+                    part = inner.part.intersection(outer.part)
+                    if part is None:
+                        continue
+                    out.append(Hap(whole, part, inner.value, outer.combine_context(inner)))
+            return out
+
+        return Pattern(q)
+
+    def restart_join(self) -> Pattern:
+        return self.reset_join(True)
+
+    def squeeze_join(self) -> Pattern:
+        """Squeeze each inner pattern's cycle into the whole of its outer hap."""
+        pat_of_pats = self
+
+        def q(state):
+            out = []
+            for outer in pat_of_pats.discrete_only().query(state):
+                inner_pat = outer.value._focus_span(outer.whole_or_part())
+                for inner in inner_pat.query(state.set_span(outer.part)):
+                    whole = None
+                    if inner.whole is not None and outer.whole is not None:
+                        whole = inner.whole.intersection(outer.whole)
+                        if whole is None:
+                            continue
+                    part = inner.part.intersection(outer.part)
+                    if part is None:
+                        continue
+                    out.append(Hap(whole, part, inner.value, inner.combine_context(outer)))
+            return out
+
+        return Pattern(q)
+
+    def squeeze_bind(self, fn) -> Pattern:
+        return self.fmap(fn).squeeze_join()
+
+    def poly_join(self) -> Pattern:
+        pp = self
+        return pp.fmap(lambda p: p._extend(pp._steps / p._steps)).outer_join()
+
+    # -- elementary time (thin methods over the primitives below; `register` may replace them) --
+    def _fast(self, factor) -> Pattern:
+        return fast_prim(self, factor)
+
+    def _slow(self, factor) -> Pattern:
+        factor = to_fraction(factor)
+        return silence if factor == 0 else fast_prim(self, 1 / factor)
+
+    def _early(self, offset) -> Pattern:
+        return early_prim(self, offset)
+
+    def _late(self, offset) -> Pattern:
+        return early_prim(self, -to_fraction(offset))
+
+    def _fast_gap(self, factor) -> Pattern:
+        return fast_gap_prim(self, factor)
+
+    def _compress(self, b, e) -> Pattern:
+        return compress_prim(self, b, e)
+
+    def _focus(self, b, e) -> Pattern:
+        return focus_prim(self, b, e)
+
+    def _focus_span(self, span: TimeSpan) -> Pattern:
+        return self._focus(span.begin, span.end)
+
+    def _extend(self, factor) -> Pattern:
+        return self.fast(factor)._expand(factor)
+
+    def _expand(self, factor) -> Pattern:
+        return self.with_steps(lambda t: t * to_fraction(factor))
+
+    # -- python conveniences -----------------------------------------------------
+    def __repr__(self) -> str:
+        try:
+            haps = self.query_arc(0, 1)
+        except Exception as e:  # a repr must never raise
+            return f"<Pattern (first cycle raises {type(e).__name__})>"
+        shown = " ".join(repr(h) for h in haps[:8])
+        more = " ..." if len(haps) > 8 else ""
+        return f"<Pattern {shown}{more}>"
+
+    def __add__(self, other):
+        return self.add(other)
+
+    def __radd__(self, other):
+        return reify(other).add(self)
+
+    def __sub__(self, other):
+        return self.sub(other)
+
+    def __rsub__(self, other):
+        return reify(other).sub(self)
+
+    def __mul__(self, other):
+        return self.mul(other)
+
+    def __rmul__(self, other):
+        return reify(other).mul(self)
+
+    def __truediv__(self, other):
+        return self.div(other)
+
+    def __rtruediv__(self, other):
+        return reify(other).div(self)
+
+    def __mod__(self, other):
+        return self.mod(other)
+
+    def __pow__(self, other):
+        return self.pow(other)
+
+    def __neg__(self):
+        return self.mul(-1)
+
+
+def is_pattern(x) -> bool:
+    return isinstance(x, Pattern)
+
+
+def gap(steps) -> Pattern:
+    return Pattern(lambda state: [], steps)
+
+
+silence = gap(1)
+nothing = gap(0)
+
+
+def pure(value) -> Pattern:
+    """A pattern repeating `value` once per cycle."""
+
+    def q(state):
+        span = state.span
+        fb = math.floor(span.begin)
+        if span.end <= fb + 1:
+            s = Fraction(fb)
+            return [Hap(TimeSpan(s, s + 1), span, value)]
+        return [Hap(TimeSpan(Fraction(math.floor(sp.begin)), Fraction(math.floor(sp.begin) + 1)), sp, value)
+                for sp in span.span_cycles()]
+
+    result = Pattern(q, 1)
+    result._pure = value
+    return result
+
+
+def reify(thing) -> Pattern:
+    """A pattern from a value: patterns stay, strings are mini-notation, anything else is pure."""
+    if isinstance(thing, Pattern):
+        return thing
+    if isinstance(thing, str):
+        from .mini import mini  # parsed lazily: the parser imports this module
+
+        return mini(thing)
+    return pure(thing)
+
+
+def _reify_or_seq(x) -> Pattern:
+    return sequence(*x) if isinstance(x, list) else reify(x)
+
+
+def stack(*pats) -> Pattern:
+    """Play patterns at the same time."""
+    pats = [_reify_or_seq(p) for p in pats]
+
+    def q(state):
+        return [h for p in pats for h in p.query(state)]
+
+    return Pattern(q, lcm_steps(*[p._steps for p in pats]))
+
+
+def slowcat(*pats) -> Pattern:
+    """Concatenate patterns, one cycle each (Strudel's cat)."""
+    pats = [fastcat(*p) if isinstance(p, list) else reify(p) for p in pats]
+    if len(pats) == 1:
+        return pats[0]
+    n = len(pats)
+    if n == 0:
+        return silence
+
+    def q(state):
+        span = state.span
+        bsam = math.floor(span.begin)
+        pat = pats[bsam % n]
+        offset = Fraction(bsam - math.floor(span.begin / n))
+        if offset == 0:
+            return pat.query(state)
+        haps = pat.query(state.set_span(TimeSpan(span.begin - offset, span.end - offset)))
+        return [h.with_span(lambda s: TimeSpan(s.begin + offset, s.end + offset)) for h in haps]
+
+    return Pattern(q).split_queries().set_steps(lcm_steps(*[p._steps for p in pats]))
+
+
+cat = slowcat
+
+
+def slowcat_prime(*pats) -> Pattern:
+    """Cycle n plays pattern n mod len, without shifting time (used by every/first_of)."""
+    pats = [reify(p) for p in pats]
+    n = len(pats)
+
+    def q(state):
+        c = math.floor(state.span.begin)
+        idx = int(math.fmod(c, n)) if n else 0
+        if idx < 0:  # JavaScript's % keeps the sign: negative cycles find no pattern
+            return []
+        return pats[idx].query(state)
+
+    return Pattern(q).split_queries()
+
+
+def fastcat(*pats) -> Pattern:
+    """Concatenate patterns, all squeezed into one cycle."""
+    result = slowcat(*pats)
+    if len(pats) > 1:
+        result = result._fast(len(pats))
+        result._steps = Fraction(len(pats))
+    return result
+
+
+def sequence(*pats) -> Pattern:
+    return fastcat(*pats)
+
+
+seq = sequence
+
+
+def _sequence_count(x):
+    if isinstance(x, list):
+        if len(x) == 0:
+            return silence, 0
+        if len(x) == 1:
+            return _sequence_count(x[0])
+        return fastcat(*[_sequence_count(a)[0] for a in x]), len(x)
+    return reify(x), 1
+
+
+def stepcat(*timepats) -> Pattern:
+    """Concatenate patterns in one cycle, each taking time in proportion to its steps."""
+    if not timepats:
+        return nothing
+    pairs = []
+    for x in timepats:
+        if isinstance(x, (list, tuple)):
+            pairs.append([None if x[0] is None else to_fraction(x[0]), x[1]])
+        else:
+            x = reify(x)
+            pairs.append([x._steps if x._steps is not None else Fraction(1), x])
+    if any(p[0] is None for p in pairs):
+        times = [p[0] for p in pairs if p[0] is not None]
+        if not times:
+            return fastcat(*[p[1] for p in pairs])
+        avg = sum(times, Fraction(0)) / len(times)
+        for p in pairs:
+            if p[0] is None:
+                p[0] = avg
+    if len(pairs) == 1:
+        return reify(pairs[0][1]).with_steps(lambda _s: pairs[0][0])
+    total = sum((p[0] for p in pairs), Fraction(0))
+    begin = Fraction(0)
+    pats = []
+    for t, pat in pairs:
+        if t == 0:
+            continue
+        end = begin + t
+        pats.append(reify(pat)._compress(begin / total, end / total))
+        begin = end
+    result = stack(*pats)
+    result._steps = total
+    return result
+
+
+timecat = stepcat
+
+
+def _polymeter_list_steps(steps, *args):
+    seqs = [_sequence_count(a) for a in args]
+    if not seqs:
+        return silence
+    if steps == 0:
+        steps = seqs[0][1]
+    pats = []
+    for pat, count in seqs:
+        if count == 0:
+            continue
+        pats.append(pat if steps == count else pat._fast(Fraction(steps) / Fraction(count)))
+    return stack(*pats)
+
+
+def polymeter(*args) -> Pattern:
+    """Align patterns by steps: each plays its steps at the same rate (lcm of step counts)."""
+    if args and isinstance(args[0], list):
+        return _polymeter_list_steps(0, *args)
+    args = [reify(a) for a in args]
+    args = [a for a in args if a._steps is not None]
+    if not args:
+        return silence
+    steps = lcm_steps(*[a._steps for a in args])
+    if steps == 0:
+        return nothing
+    result = stack(*[a.pace(steps) for a in args])
+    result._steps = steps
+    return result
+
+
+def arrange(*sections) -> Pattern:
+    """Sections of [cycles, pattern], played in turn."""
+    total = sum(to_fraction(c) for c, _ in sections)
+    parts = [[to_fraction(c), reify(p).fast(c)] for c, p in sections]
+    return stepcat(*parts).slow(total)
+
+
+def steady(value) -> Pattern:
+    return Pattern(lambda state: [Hap(None, state.span, value)])
+
+
+def signal(fn) -> Pattern:
+    """A continuous pattern: fn(t, controls) sampled at the begin of each query."""
+    return Pattern(lambda state: [Hap(None, state.span, fn(state.span.begin, state.controls))])
+
+
+# -- time primitives ------------------------------------------------------------------------
+def fast_prim(self, factor) -> Pattern:
+    factor = to_fraction(factor)
+    if factor == 0:
+        return silence
+    query = self.query
+
+    def q(state):
+        span = state.span
+        haps = query(state.set_span(TimeSpan(span.begin * factor, span.end * factor)))
+        out = []
+        for h in haps:
+            w = h.whole
+            out.append(Hap(
+                None if w is None else TimeSpan(w.begin / factor, w.end / factor),
+                TimeSpan(h.part.begin / factor, h.part.end / factor),
+                h.value, h.context,
+            ))
+        return out
+
+    return Pattern(q, self._steps)
+
+def early_prim(self, offset) -> Pattern:
+    offset = to_fraction(offset)
+    if offset == 0:
+        return Pattern(self.query, self._steps)
+    query = self.query
+
+    def q(state):
+        span = state.span
+        haps = query(state.set_span(TimeSpan(span.begin + offset, span.end + offset)))
+        out = []
+        for h in haps:
+            w = h.whole
+            out.append(Hap(
+                None if w is None else TimeSpan(w.begin - offset, w.end - offset),
+                TimeSpan(h.part.begin - offset, h.part.end - offset),
+                h.value, h.context,
+            ))
+        return out
+
+    return Pattern(q, self._steps)
+
+def fast_gap_prim(self, factor) -> Pattern:
+    factor = to_fraction(factor)
+    if factor <= 0:
+        return silence
+
+    def qf(span):
+        cycle = sam(span.begin)
+        bpos = min((span.begin - cycle) * factor, Fraction(1))
+        epos = min((span.end - cycle) * factor, Fraction(1))
+        if bpos >= 1:
+            return None
+        return TimeSpan(cycle + bpos, cycle + epos)
+
+    def ef(h):
+        begin, end = h.part.begin, h.part.end
+        cycle = sam(begin)
+        bpos = min((begin - cycle) / factor, Fraction(1))
+        epos = min((end - cycle) / factor, Fraction(1))
+        part = TimeSpan(cycle + bpos, cycle + epos)
+        whole = None
+        if h.whole is not None:
+            whole = TimeSpan(part.begin - (begin - h.whole.begin) / factor,
+                             part.end + (h.whole.end - end) / factor)
+        return Hap(whole, part, h.value, h.context)
+
+    return self.with_query_span_maybe(qf).with_hap(ef).split_queries()
+
+def compress_prim(self, b, e) -> Pattern:
+    b, e = to_fraction(b), to_fraction(e)
+    if b > e or b > 1 or e > 1 or b < 0 or e < 0:
+        return silence
+    if b == e:
+        return silence
+    return early_prim(fast_gap_prim(self, 1 / (e - b)), -b)
+
+def focus_prim(self, b, e) -> Pattern:
+    b, e = to_fraction(b), to_fraction(e)
+    return early_prim(fast_prim(early_prim(self, sam(b)), 1 / (e - b)), -b)
+

@@ -1,0 +1,75 @@
+"""Hap: a value active over a span of time (Strudel's event)."""
+from __future__ import annotations
+
+from .time import Fraction, TimeSpan
+
+__all__ = ["Hap"]
+
+
+class Hap:
+    """A value over `part`, a fragment of its `whole` (None for continuous values).
+
+    `context` is a dict; `context["locations"]` lists the (start, end) character spans of
+    the mini-notation atoms that produced the hap.
+    """
+
+    __slots__ = ("whole", "part", "value", "context")
+
+    def __init__(self, whole: TimeSpan | None, part: TimeSpan, value, context: dict | None = None):
+        self.whole = whole
+        self.part = part
+        self.value = value
+        self.context = context if context is not None else {}
+
+    def whole_or_part(self) -> TimeSpan:
+        return self.whole if self.whole is not None else self.part
+
+    def with_span(self, fn) -> Hap:
+        whole = fn(self.whole) if self.whole is not None else None
+        return Hap(whole, fn(self.part), self.value, self.context)
+
+    def with_value(self, fn) -> Hap:
+        return Hap(self.whole, self.part, fn(self.value), self.context)
+
+    def has_onset(self) -> bool:
+        return self.whole is not None and self.whole.begin == self.part.begin
+
+    def combine_context(self, other: Hap) -> dict:
+        a, b = self.context, other.context
+        if not a and not b:
+            return {}
+        merged = {**a, **b}
+        merged["locations"] = list(a.get("locations", ())) + list(b.get("locations", ()))
+        return merged
+
+    def set_context(self, context: dict) -> Hap:
+        return Hap(self.whole, self.part, self.value, context)
+
+    @property
+    def duration(self) -> Fraction:
+        return self.whole.end - self.whole.begin
+
+    @property
+    def locations(self) -> list[tuple[int, int]]:
+        return list(self.context.get("locations", ()))
+
+    def span_equals(self, other: Hap) -> bool:
+        return self.whole == other.whole
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, Hap)
+            and self.whole == other.whole
+            and self.part == other.part
+            and self.value == other.value
+        )
+
+    __hash__ = None  # values may be dicts
+
+    def __repr__(self) -> str:
+        def fmt(s):
+            return "~" if s is None else f"{s.begin}→{s.end}"
+
+        if self.whole == self.part:
+            return f"Hap({fmt(self.part)} {self.value!r})"
+        return f"Hap(whole {fmt(self.whole)} part {fmt(self.part)} {self.value!r})"

@@ -1,0 +1,200 @@
+"""Operators between patterns: add, sub, mul, div, set, keep ... with Strudel's `.in`/`.out`/
+`.mix`/`.squeeze` forms (`pat.add(x)` is `pat.add.in_(x)`: structure from the left)."""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from .core import Pattern, reify, sequence
+from .values import js_mod, parse_numeral
+
+__all__ = ["OPERATORS"]
+
+
+def _numeral(fn):
+    return lambda a, b: fn(parse_numeral(a), parse_numeral(b))
+
+
+def _div(a, b):
+    if b == 0:
+        return math.nan if a == 0 else math.copysign(math.inf, a) * (1 if not isinstance(b, float) or math.copysign(1, b) > 0 else -1)
+    return a / b
+
+
+def _pow(a, b):
+    try:
+        return a ** b
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+
+
+def _int32(x) -> int:
+    x = int(x) & 0xFFFFFFFF
+    return x - (1 << 32) if x & 0x80000000 else x
+
+
+OPERATORS = {
+    "set": lambda a, b: b,
+    "keep": lambda a, b: a,
+    "keepif": lambda a, b: a if b else None,
+    "add": _numeral(lambda a, b: a + b),
+    "sub": _numeral(lambda a, b: a - b),
+    "mul": _numeral(lambda a, b: a * b),
+    "div": _numeral(_div),
+    "mod": _numeral(js_mod),
+    "pow": _numeral(_pow),
+    "band": _numeral(lambda a, b: _int32(a) & _int32(b)),
+    "bor": _numeral(lambda a, b: _int32(a) | _int32(b)),
+    "bxor": _numeral(lambda a, b: _int32(a) ^ _int32(b)),
+    "blshift": _numeral(lambda a, b: _int32(_int32(a) << (_int32(b) & 31))),
+    "brshift": _numeral(lambda a, b: _int32(a) >> (_int32(b) & 31)),
+    "lt": lambda a, b: a < b,
+    "gt": lambda a, b: a > b,
+    "lte": lambda a, b: a <= b,
+    "gte": lambda a, b: a >= b,
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "and_": lambda a, b: a and b,
+    "or_": lambda a, b: a or b,
+    "func": lambda a, b: b(a),
+}
+
+HOWS = ("in_", "out", "mix", "squeeze", "squeezeout", "reset", "restart", "poly")
+
+
+def _is_obj(x) -> bool:
+    return isinstance(x, Mapping)
+
+
+def _union_with(a: Mapping, b: Mapping, op):
+    if "value" in b and len(b) == 1:
+        return a  # Strudel: "Can't do arithmetic on control pattern", left unchanged
+    out = {**a, **b}
+    for k in a:
+        if k in b:
+            out[k] = op(a[k], b[k])
+    return out
+
+
+def _compose(a, b, op):
+    if _is_obj(a) or _is_obj(b):
+        if not _is_obj(a):
+            a = {"value": a}
+        if not _is_obj(b):
+            b = {"value": b}
+        return _union_with(a, b, op)
+    return op(a, b)
+
+
+def _apply_how(pat: Pattern, how: str, other: Pattern, fn) -> Pattern:
+    """fn(a)(b) combines a left value a with a right value b."""
+    if how == "in_":
+        return pat.fmap(fn).app_left(other)
+    if how == "out":
+        return pat.fmap(fn).app_right(other)
+    if how == "mix":
+        return pat.fmap(fn).app_both(other)
+    if how == "squeeze":
+        return pat.fmap(lambda a: other.fmap(lambda b: fn(a)(b))).squeeze_join()
+    if how == "squeezeout":
+        return other.fmap(lambda a: pat.fmap(lambda b: fn(b)(a))).squeeze_join()
+    if how == "reset":
+        return other.fmap(lambda b: pat.fmap(lambda a: fn(a)(b))).reset_join()
+    if how == "restart":
+        return other.fmap(lambda b: pat.fmap(lambda a: fn(a)(b))).restart_join()
+    if how == "poly":
+        return pat.fmap(lambda b: other.fmap(lambda a: fn(a)(b))).poly_join()
+    raise ValueError(f"unknown operator form {how!r}")
+
+
+class BoundOperator:
+    """`pat.add` : call it for the default form, or pick one (`.out`, `.mix`, `.squeeze` ...)."""
+
+    __slots__ = ("_pat", "_name")
+
+    def __init__(self, pat: Pattern, name: str):
+        self._pat = pat
+        self._name = name
+
+    def _run(self, how: str, other) -> Pattern:
+        op = OPERATORS[self._name]
+        other = sequence(*other) if isinstance(other, tuple) else reify(other)
+        if self._name == "keepif":
+            return _apply_how(self._pat, how, other, lambda a: lambda b: op(a, b)).remove_nones()
+        return _apply_how(self._pat, how, other, lambda a: lambda b: _compose(a, b, op))
+
+    def __call__(self, *other) -> Pattern:
+        return self._run("in_", other)
+
+    def in_(self, *other):
+        return self._run("in_", other)
+
+    def out(self, *other):
+        return self._run("out", other)
+
+    def mix(self, *other):
+        return self._run("mix", other)
+
+    def squeeze(self, *other):
+        return self._run("squeeze", other)
+
+    squeezein = squeeze
+
+    def squeezeout(self, *other):
+        return self._run("squeezeout", other)
+
+    def reset(self, *other):
+        return self._run("reset", other)
+
+    def restart(self, *other):
+        return self._run("restart", other)
+
+    def poly(self, *other):
+        return self._run("poly", other)
+
+    def __repr__(self) -> str:
+        return f"<operator {self._name} of {self._pat!r}>"
+
+
+def _install() -> None:
+    for name in OPERATORS:
+        def prop(self, name=name):
+            return BoundOperator(self, name)
+
+        setattr(Pattern, name, property(prop))
+        setattr(Pattern, "_" + name, lambda self, value, name=name: self.fmap(
+            lambda x: OPERATORS[name](x, value)))
+    setattr(Pattern, "in_", lambda self, *args: BoundOperator(self, "set").in_(*args))
+    for how in HOWS[1:]:
+        setattr(Pattern, how, lambda self, *args, how=how: BoundOperator(self, "set")._run(how, args))
+    Pattern.struct = lambda self, *args: BoundOperator(self, "keepif").out(*args)
+    Pattern.struct_all = lambda self, *args: BoundOperator(self, "keep").out(*args)
+    Pattern.mask = lambda self, *args: BoundOperator(self, "keepif").in_(*args)
+    Pattern.mask_all = lambda self, *args: BoundOperator(self, "keep").in_(*args)
+    Pattern.reset = lambda self, *args: BoundOperator(self, "keepif").reset(*args)
+    Pattern.restart = lambda self, *args: BoundOperator(self, "keepif").restart(*args)
+
+
+_install()
+
+
+def _curried_op(name: str):
+    def top(a, b=None, *rest):
+        if b is None:
+            return lambda pat: getattr(reify(pat), name)(a)
+        return getattr(reify(b), name)(a)
+
+    top.__name__ = name
+    return top
+
+
+set = _curried_op("set")  # noqa: A001 - Strudel's name
+keep = _curried_op("keep")
+add = _curried_op("add")
+sub = _curried_op("sub")
+mul = _curried_op("mul")
+div = _curried_op("div")
+mod = _curried_op("mod")
+pow = _curried_op("pow")  # noqa: A001
+struct = _curried_op("struct")
+mask = _curried_op("mask")
