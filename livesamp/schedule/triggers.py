@@ -1,0 +1,166 @@
+"""Packing haps into engine Triggers: names to sample ids, controls to fixed columns.
+
+This is the one place where the pattern world (dicts of controls, cycles) meets the engine
+world (float64 rows, frames). SuperDirt semantics: amp = amp * gain^4 (amp 0.4 by default),
+sustain = delta * legato when legato is given, `note` names count from c5 = 0 as in Tidal.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine import layout as L
+from ..pattern.values import is_note, note_to_midi
+
+__all__ = ["TriggerPacker", "EventInfo", "SampleIds"]
+
+_UNITS = {"r": L.UNIT_RATE, "rate": L.UNIT_RATE, "c": L.UNIT_CYCLES, "s": L.UNIT_SECONDS}
+_DEFAULT_AMP = 0.4
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """What a trigger was: kept by event id so played-event notices can be explained."""
+
+    event: int
+    slot: int
+    name: str
+    index: int
+    cycle: float
+    locations: tuple
+    sample: object  # bank Sample (name, index, bank, provenance)
+    value: dict
+
+
+class SampleIds:
+    """Engine sample ids for bank samples, loading audio into the engine on first use."""
+
+    def __init__(self, library, engine):
+        self.library = library
+        self.engine = engine
+        self._ids: dict[tuple, int] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, name: str, n: int):
+        """(sample, engine id) for name:n; raises the library's UnknownSampleError."""
+        sample = self.library.get(name, n)
+        key = (sample.bank, sample.name, sample.index)
+        sid = self._ids.get(key)
+        if sid is None:
+            with self._lock:
+                sid = self._ids.get(key)
+                if sid is None:
+                    sid = self.engine.add_sample(sample.audio())
+                    self._ids[key] = sid
+        return sample, sid
+
+
+def _num(value, name: str) -> float:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if hasattr(value, "numerator"):
+        return float(value)
+    raise ValueError(f"control {name!r} expects a number, got {value!r}")
+
+
+def _note_semitones(value) -> float:
+    if isinstance(value, str):
+        if not is_note(value):
+            raise ValueError(f"note {value!r} is neither a number nor a note name like c5 or eb4")
+        return float(note_to_midi(value, default_octave=5) - 72)
+    return _num(value, "note")
+
+
+class TriggerPacker:
+    """Turns (slot, hap, cps) into trigger rows and remembers what each event was."""
+
+    def __init__(self, sample_ids: SampleIds, sr: int, max_events: int = 4096):
+        self.sample_ids = sample_ids
+        self.sr = sr
+        self._next_event = 0
+        self.events: OrderedDict[int, EventInfo] = OrderedDict()
+        self.max_events = max_events
+        self.unknown_controls: set[str] = set()
+
+    def pack(self, slot: int, hap, frame: int, cps: float, cycle) -> np.ndarray | None:
+        """One trigger row for an onset hap, or None for a rest-like value (no sound name)."""
+        value = hap.value
+        if not isinstance(value, dict):
+            value = {"s": value}
+        name = value.get("s")
+        if name is None:
+            return None
+        if isinstance(name, (list, tuple)):  # "bd:3" given as a plain list value
+            name, value = name[0], {**value, "n": name[1] if len(name) > 1 else 0}
+        if not isinstance(name, str):
+            raise ValueError(f"sample name must be a word, got {name!r}")
+        n = value.get("n", 0)
+        n = 0 if n is None else int(math.floor(_num(n, "n")))
+        sample, sid = self.sample_ids.resolve(name, n)
+
+        row = L.default_trigger()
+        row[L.T_FRAME] = frame
+        row[L.T_SAMPLE] = sid
+        row[L.T_SLOT] = slot
+        row[L.T_CPS] = cps
+        gain = _num(value.get("gain", 1.0), "gain") * _num(value.get("velocity", 1.0), "velocity")
+        amp = _num(value.get("amp", _DEFAULT_AMP), "amp")
+        row[L.T_AMP] = amp * gain ** 4 if gain > 0 else 0.0
+        if "pan" in value:
+            row[L.T_PAN] = _num(value["pan"], "pan")
+        if "speed" in value:
+            row[L.T_SPEED] = _num(value["speed"], "speed")
+        if "begin" in value:
+            row[L.T_BEGIN] = _num(value["begin"], "begin")
+        if "end" in value:
+            row[L.T_END] = _num(value["end"], "end")
+        if "cut" in value:
+            row[L.T_CUT] = _num(value["cut"], "cut")
+        if "accelerate" in value:
+            row[L.T_ACCEL] = _num(value["accelerate"], "accelerate")
+        if "unit" in value:
+            unit = value["unit"]
+            if unit not in _UNITS:
+                raise ValueError(f"unit must be 'r', 'c' or 's', got {unit!r}")
+            row[L.T_UNIT] = _UNITS[unit]
+        if "loop" in value:
+            row[L.T_LOOP] = max(1.0, _num(value["loop"], "loop"))
+        if "note" in value:
+            row[L.T_NOTE] = _note_semitones(value["note"])
+        if "cutoff" in value:
+            row[L.T_CUTOFF] = _num(value["cutoff"], "cutoff")
+        if "resonance" in value:
+            row[L.T_RESONANCE] = _num(value["resonance"], "resonance")
+        if "hcutoff" in value:
+            row[L.T_HCUTOFF] = _num(value["hcutoff"], "hcutoff")
+        if "hresonance" in value:
+            row[L.T_HRESONANCE] = _num(value["hresonance"], "hresonance")
+        if "orbit" in value:
+            row[L.T_ORBIT] = _num(value["orbit"], "orbit")
+        if value.get("interp") == "linear":
+            row[L.T_INTERP] = L.INTERP_LINEAR
+        if "attack" in value:
+            row[L.T_ATTACK] = _num(value["attack"], "attack")
+        if "release" in value:
+            row[L.T_RELEASE] = _num(value["release"], "release")
+        # duration: sustain (s) wins, else legato/clip x the event's length, else natural
+        if value.get("sustain") is not None:
+            row[L.T_SUSTAIN] = max(0.0, _num(value["sustain"], "sustain")) * self.sr
+        elif value.get("clip") is not None and hap.whole is not None:
+            delta_s = float(hap.whole.end - hap.whole.begin) / cps
+            row[L.T_SUSTAIN] = max(0.0, _num(value["clip"], "legato") * delta_s) * self.sr
+
+        event = self._next_event
+        self._next_event += 1
+        row[L.T_EVENT] = event
+        self.events[event] = EventInfo(event, slot, sample.name, sample.index, float(cycle),
+                                       tuple(hap.context.get("locations", ())), sample, value)
+        if len(self.events) > self.max_events:
+            self.events.popitem(last=False)
+        return row
