@@ -1,0 +1,144 @@
+"""The `livesamp` command: play, render, devices (and, with no arguments, the REPL)."""
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import sys
+import tempfile
+import time
+
+__all__ = ["main", "evaluate_expression"]
+
+
+def evaluate_expression(text: str):
+    """A pattern from the command line: a Python expression in the performer's vocabulary
+    (`s("thud*2").fast(2)`), a quoted mini-notation string, or bare mini-notation
+    (`thud*2 tss`), which means s() of it."""
+    import livesamp
+
+    namespace = {name: getattr(livesamp, name) for name in livesamp.__all__}
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return text  # bare mini-notation
+    if isinstance(tree.body, ast.Name) and tree.body.id not in namespace:
+        return text  # a single sample name
+    return eval(compile(tree, "<pattern>", "eval"), namespace)  # noqa: S307 - the performer's own code
+
+
+def _write_audio(path: str, audio, sr: int) -> None:
+    """Write atomically: a temp file in the same folder, then rename."""
+    import soundfile as sf
+
+    folder = os.path.dirname(os.path.abspath(path))
+    ext = os.path.splitext(path)[1] or ".wav"
+    fd, tmp = tempfile.mkstemp(suffix=ext, dir=folder, prefix=".livesamp-")
+    os.close(fd)
+    try:
+        sf.write(tmp, audio, sr, subtype="FLOAT" if ext.lower() == ".wav" else None)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _cmd_render(args) -> int:
+    from .render import render
+
+    pattern = evaluate_expression(args.pattern)
+    t0 = time.perf_counter()
+    audio = render(pattern, cycles=args.cycles, cps=args.cps, sr=args.sr, banks=args.bank or None,
+                   tail_s=args.tail)
+    _write_audio(args.output, audio, args.sr)
+    took = time.perf_counter() - t0
+    secs = len(audio) / args.sr
+    peak = float(abs(audio).max()) if len(audio) else 0.0
+    print(f"wrote {args.output}: {secs:.2f} s, {args.cycles} cycles at {args.cps} cps, "
+          f"peak {peak:.3f}, rendered in {took:.2f} s")
+    return 0
+
+
+def _cmd_play(args) -> int:
+    from .live.session import Session
+
+    source = args.pattern
+    session = Session(sr=args.sr, cps=args.cps, banks=args.bank or None, blocksize=args.blocksize)
+    if os.path.isfile(source):
+        from .live.prelude import load_file
+
+        load_file(session, source)
+    else:
+        session.play(0, evaluate_expression(source), source)
+    session.start(backend=args.backend, device=args.device)
+    print(f"playing on {session.output.describe()}: Ctrl-C to stop", file=sys.stderr)
+    try:
+        deadline = time.monotonic() + args.seconds if args.seconds else None
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        session.stop()
+    return 0
+
+
+def _cmd_devices(args) -> int:
+    from .io.devices import describe_devices
+
+    print(describe_devices())
+    return 0
+
+
+def _common(p, blocksize=True) -> None:
+    p.add_argument("--cps", type=float, default=0.5625, help="tempo in cycles per second (default 0.5625)")
+    p.add_argument("--sr", type=int, default=48000, help="sample rate (default 48000)")
+    p.add_argument("--bank", action="append", metavar="FOLDER",
+                   help="extra sample folder (a folder per sound name); repeat for several; "
+                        "'default' is the built-in bank")
+    if blocksize:
+        p.add_argument("--blocksize", type=int, default=256, help="audio block size in frames")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="livesamp", description=__doc__)
+    sub = ap.add_subparsers(dest="command")
+    r = sub.add_parser("render", help="render a pattern to an audio file offline")
+    r.add_argument("pattern", help='a pattern: \'s("thud*2 tss").fast(2)\' or bare mini-notation \'thud*2 tss\'')
+    r.add_argument("--cycles", type=float, default=8, help="how many cycles (default 8)")
+    r.add_argument("-o", "--output", default="out.wav", help="output file (.wav, .flac ...)")
+    r.add_argument("--tail", type=float, default=0.5, help="seconds of tail after the last cycle")
+    _common(r, blocksize=False)
+    p = sub.add_parser("play", help="play a pattern (or a patterns/ file) live until Ctrl-C")
+    p.add_argument("pattern")
+    p.add_argument("--backend", default="auto", choices=["auto", "portaudio", "null"])
+    p.add_argument("--device", default=None, help="output device name or index (see `livesamp devices`)")
+    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    _common(p)
+    sub.add_parser("devices", help="list audio devices")
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "render":
+            return _cmd_render(args)
+        if args.command == "play":
+            return _cmd_play(args)
+        if args.command == "devices":
+            return _cmd_devices(args)
+    except (ValueError, TypeError, KeyError, OSError) as e:
+        print(f"livesamp: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+    try:
+        from .live.repl import run_repl
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_repl()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
