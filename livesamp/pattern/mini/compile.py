@@ -1,0 +1,421 @@
+"""Mini-notation AST -> Pattern, following Strudel 1.2.6's ``mini.mjs``.
+
+Every construct is built from the same core operations Strudel uses, in the
+same order, so that events (wholes, parts, fragments) and random choices come
+out identical:
+
+* a sequence is a ``stepcat`` (timecat) of its elements weighted by ``@``,
+  ``_`` and ``!`` (Strudel always takes its weighted branch);
+* ``<...>`` stacks its layers, each slowed by its total weight;
+* ``{...}`` speeds each layer up by ``steps / weight`` (a patterned factor,
+  inner-joined), ``steps`` defaulting to the first layer's weight;
+* ``x*f`` / ``x/f``: a plain factor (a bare word) is applied directly, any
+  other factor pattern is inner-joined, as Strudel's ``register`` does;
+* ``x!n`` repeats cycles then speeds up; ``x?p`` and ``a | b`` read the legacy
+  xorshift ``rand`` shifted by ``0.0003 * seed``;
+* operator arguments (factors, euclid arguments, ``%steps``) add no source
+  locations to the values they act on.
+
+Strudel throws while querying in a few corner cases (a ``{}%0`` polymeter,
+a patterned euclid with more pulses than steps, a word as a patterned factor);
+its ``queryArc`` then returns no haps at all.  ``mini()`` reproduces that: the
+pattern it returns answers such a query with an empty list.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..core import _MISSING, Pattern, fastcat, pure, reify, silence, stack, stepcat
+from ..core import early_prim, fast_prim, lcm_steps, sequence
+from ..hap import Hap
+from ..registry import curry
+from ..signal import rand, rand_at
+from ..time import Fraction, TimeSpan, to_fraction
+from . import ast as A
+
+__all__ = ["compile_ast", "word_value", "MiniQueryError"]
+
+RAND_OFFSET = 0.0003
+
+
+class MiniQueryError(ValueError):
+    """Raised inside a query where Strudel's query throws; ``mini()`` turns it into no haps."""
+
+
+# ------------------------------------------------------------------ values
+
+_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_RADIX = {"x": 16, "X": 16, "o": 8, "O": 8, "b": 2, "B": 2}
+_RADIX_RE = re.compile(r"0([xXoObB])([0-9a-fA-F]+)")
+
+
+def _num(x: float):
+    if math.isfinite(x) and x == int(x):
+        return int(x)
+    return x
+
+
+def word_value(word: str):
+    """What Strudel's ``Number(word)`` makes of a word: a number, or the word itself."""
+    if _DECIMAL.fullmatch(word):
+        return _num(float(word))
+    m = _RADIX_RE.fullmatch(word)
+    if m:
+        try:
+            return int(m.group(2), _RADIX[m.group(1)])
+        except ValueError:
+            return word
+    if word == "Infinity":
+        return math.inf
+    if word == "-Infinity":
+        return -math.inf
+    return word
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, Fraction)) and not isinstance(x, bool)
+
+
+def _js_truthy(x) -> bool:
+    if x is None or x is False:
+        return False
+    if _is_number(x):
+        return x == x and x != 0
+    if isinstance(x, str):
+        return x != ""
+    return True
+
+
+def _strict_fraction(x) -> Fraction:
+    """fraction.js's Fraction(x) for a value coming out of a pattern."""
+    if _is_number(x):
+        if isinstance(x, float) and not math.isfinite(x):
+            raise MiniQueryError(f"not a finite number: {x!r}")
+        return to_fraction(x)
+    raise MiniQueryError(f"not a number: {x!r}")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _patternify(func, args, pat):
+    """Strudel's ``register`` for args that are patterns: plain values call ``func``
+    directly, otherwise the args are combined (appLeft) and inner-joined."""
+    if all(a._pure is not _MISSING for a in args):
+        return func(*[a._pure for a in args], pat)
+    left, *right = args
+
+    def apply(*vals):
+        return func(*vals, pat)
+
+    acc = left.fmap(curry(apply, len(args), "mini"))
+    for p in right:
+        acc = acc.app_left(p)
+    return acc.inner_join()
+
+
+def _js_slice_index(i, n: int) -> int:
+    if isinstance(i, float) and math.isnan(i):
+        i = 0
+    if i == math.inf:
+        return n
+    if i == -math.inf:
+        return 0
+    i = math.trunc(i)
+    return max(n + i, 0) if i < 0 else min(i, n)
+
+
+def _js_rotate(bits: list, n) -> list:
+    """util.mjs rotate: ``arr.slice(n).concat(arr.slice(0, n))`` with JS slice indices."""
+    size = len(bits)
+    k = _js_slice_index(n, size)
+    return bits[k:] + bits[:k]
+
+
+def _array_length(x) -> int:
+    """JavaScript's ``Array(x)``: x must be an integer in [0, 2**32)."""
+    if not _is_number(x) or not (x == x) or x < 0 or x != int(x) or x >= 2**32:
+        raise MiniQueryError(f"Invalid array length: {x!r}")
+    return int(x)
+
+
+def _bjorklund(ons, steps) -> list:
+    """Strudel's bjorklund (euclid.mjs), with its errors for impossible arguments."""
+    if not _is_number(ons) or not _is_number(steps):
+        raise MiniQueryError("Invalid array length")
+    inverted = ons < 0
+    n_on = _array_length(abs(ons))
+    n_off = _array_length(steps - abs(ons))
+    counts = (n_on, n_off)
+    xs, ys = [[1] for _ in range(n_on)], [[0] for _ in range(n_off)]
+    ons_, offs_ = counts
+    while min(ons_, offs_) > 1:
+        if ons_ > offs_:
+            head, rest = xs[:offs_], xs[offs_:]
+            xs, ys = [a + b for a, b in zip(head, ys)], rest
+            ons_, offs_ = offs_, ons_ - offs_
+        else:
+            head, rest = ys[:ons_], ys[ons_:]
+            xs, ys = [a + b for a, b in zip(xs, head)], rest
+            offs_ = offs_ - ons_
+    bits = [b for g in xs for b in g] + [b for g in ys for b in g]
+    return [1 - b for b in bits] if inverted else bits
+
+
+def _struct_bits(bits: list, pat: Pattern) -> Pattern:
+    """``pat.struct(bits)``: keepif.out over the sequence of bits."""
+    bool_pat = fastcat(*bits)
+    return pat.fmap(lambda a: lambda b: a if _js_truthy(b) else None).app_right(bool_pat).remove_nones()
+
+
+def _euclid(pulse, steps, pat):
+    return _struct_bits(_bjorklund(pulse, steps), pat)
+
+
+def _euclid_rot(pulse, steps, rotation, pat):
+    bits = _bjorklund(pulse, steps)
+    if _js_truthy(rotation):
+        neg = -rotation if _is_number(rotation) else math.nan
+        bits = _js_rotate(bits, neg)
+    return _struct_bits(bits, pat)
+
+
+def _array_range(a, b) -> list:
+    """mini.mjs arrayRange(a, b): a, a±1, ... (length |b-a| + 1, truncated)."""
+    if not _is_number(a) or not _is_number(b):
+        return []
+    length = abs(b - a) + 1
+    if not math.isfinite(length):
+        raise MiniQueryError("Invalid array length")
+    length = int(length)
+    if a < b:
+        return [a + i for i in range(length)]
+    return [a - i for i in range(length)]
+
+
+def _fast_by_fraction(pat: Pattern, factor: Fraction) -> Pattern:
+    """Strudel's ``_fast`` called with a Fraction (as polymeter does): a zero factor
+    makes the query divide by zero."""
+    if factor != 0:
+        return fast_prim(pat, factor)
+
+    def q(state):
+        span = state.span
+        if pat.query(state.set_span(TimeSpan(span.begin * 0, span.end * 0))):
+            raise MiniQueryError("Division by Zero")
+        return []
+
+    return Pattern(q, pat._steps)
+
+
+def _rand_choice(children: list, seed: int) -> Pattern:
+    """chooseInWith(rand.early(0.0003 * seed).segment(1), children)."""
+    n = len(children)
+    offset = to_fraction(RAND_OFFSET * seed)
+
+    def q(state):
+        out = []
+        for span in state.span.span_cycles():
+            cycle = Fraction(math.floor(span.begin))
+            r = rand_at(cycle + offset)
+            i = min(max(math.floor(r * n + 0), 0), n - 1)
+            for h in children[i].query(state.set_span(span)):
+                out.append(Hap(h.whole, h.part, h.value, h.context))
+        return out
+
+    return Pattern(q)
+
+
+def _tail(a, b):
+    if isinstance(a, (list, tuple)):
+        return [*a, b]
+    return [a, b]
+
+
+def _copy(pat: Pattern) -> Pattern:
+    out = Pattern(pat.query, pat._steps)
+    out._weight = pat._weight
+    out._steps_source = pat._steps_source
+    return out
+
+
+# ------------------------------------------------------------------ compiler
+
+
+class _Compiler:
+    def __init__(self, with_locations: bool = True):
+        self.with_locations = with_locations
+        self._plain = None
+
+    def plain(self) -> "_Compiler":
+        """A compiler for operator arguments: no source locations."""
+        if not self.with_locations:
+            return self
+        if self._plain is None:
+            self._plain = _Compiler(False)
+        return self._plain
+
+    # enter(node) in mini.mjs
+    def enter(self, node) -> Pattern:
+        if isinstance(node, A.Atom):
+            return self.atom(node)
+        if isinstance(node, A.Element):
+            # an element met outside a sequence (euclid argument): its operators are ignored
+            return self.enter(node.slice)
+        if isinstance(node, A.Sequence):
+            return self.sequence(node)
+        if isinstance(node, A.Group):
+            return self.group(node)
+        if isinstance(node, A.Polymeter):
+            return self.polymeter(node)
+        if isinstance(node, A.SlowSeq):
+            return self.slowseq(node)
+        raise TypeError(f"not a mini-notation node: {node!r}")
+
+    def atom(self, node: A.Atom) -> Pattern:
+        if node.is_rest:
+            return silence
+        pat = pure(word_value(node.source))
+        if self.with_locations:
+            pat = pat.with_loc(*node.span)
+        return pat
+
+    # -- operators (applyOptions) ----------------------------------------
+    def element(self, el: A.Element) -> Pattern:
+        pat = self.enter(el.slice)
+        steps_source = pat._steps_source
+        for op in el.ops:
+            if isinstance(op, A.Stretch):
+                amount = self.plain().enter(op.amount)
+                pat = reify(pat).fast(amount) if op.kind == "fast" else reify(pat).slow(amount)
+            elif isinstance(op, A.Replicate):
+                pat = reify(pat)._repeat_cycles(op.amount)._fast(op.amount)
+            elif isinstance(op, A.Euclid):
+                plain = self.plain()
+                if op.rotation is not None:
+                    args = [plain.enter(op.pulse), plain.enter(op.steps), plain.enter(op.rotation)]
+                    pat = _patternify(_euclid_rot, args, pat)
+                else:
+                    args = [plain.enter(op.pulse), plain.enter(op.steps)]
+                    pat = _patternify(_euclid, args, pat)
+            elif isinstance(op, A.Degrade):
+                amount = 0.5 if op.amount is None else op.amount
+                with_pat = early_prim(rand, to_fraction(RAND_OFFSET * op.seed))
+                pat = reify(pat)._degrade_by_with(with_pat, amount)
+            elif isinstance(op, A.Tail):
+                friend = self.enter(op.element)
+                pat = pat.fmap(lambda a: lambda b: _tail(a, b)).app_left(friend)
+            elif isinstance(op, A.Range):
+                friend = self.enter(op.element)
+                pat = reify(pat).squeeze_bind(
+                    lambda a, friend=friend: friend.bind(lambda b, a=a: fastcat(*_array_range(a, b)))
+                )
+            else:  # pragma: no cover - the parser makes no other operators
+                raise TypeError(f"unknown operator {op!r}")
+        if steps_source and not pat._steps_source:
+            pat = _copy(pat)
+            pat._steps_source = True
+        return pat
+
+    # -- structures ----------------------------------------------------------
+    def sequence(self, node: A.Sequence) -> Pattern:
+        children = [self.element(el) for el in node.elements]
+        with_steps = [c for c in children if c._steps_source]
+        weights = [el.weight for el in node.elements]
+        if any(_js_truthy(w) for w in weights):
+            fw = [to_fraction(w) if _js_truthy(w) else Fraction(1) for w in weights]
+            total = sum(fw, Fraction(0))
+            pat = stepcat(*[(w, c) for w, c in zip(fw, children)])
+            if pat is children[0]:  # never mutate a child
+                pat = _copy(pat)
+            pat._weight = total
+            steps = total
+            if with_steps:
+                steps = steps * lcm_steps(*[c._steps for c in with_steps])
+            pat._steps = steps
+        else:
+            pat = _copy(sequence(*children))
+            pat._steps = Fraction(len(children))
+        if node.steps_marker or with_steps:
+            pat._steps_source = True
+        return pat
+
+    def group(self, node: A.Group) -> Pattern:
+        children = [self.sequence(c) for c in node.children]
+        with_steps = [c for c in children if c._steps_source]
+        if node.alignment == "stack":
+            pat = stack(*children)
+        elif node.alignment == "rand":
+            pat = _rand_choice(children, node.seed)
+        elif node.alignment == "feet":
+            pat = _copy(fastcat(*children))
+        else:  # pragma: no cover
+            raise ValueError(f"unknown alignment {node.alignment!r}")
+        if with_steps and node.alignment != "feet":
+            pat._steps = lcm_steps(*[c._steps for c in with_steps])
+        if with_steps:
+            pat._steps_source = True
+        return pat
+
+    def polymeter(self, node: A.Polymeter) -> Pattern:
+        children = [self.sequence(c) for c in node.children]
+        with_steps = [c for c in children if c._steps_source]
+        if node.steps_per_cycle is not None:
+            spc = self.plain().enter(node.steps_per_cycle).fmap(_strict_fraction)
+        else:
+            first = children[0]._weight if children else Fraction(1)
+            spc = pure(first)
+        aligned = []
+        for child in children:
+            weight = child._weight
+
+            def make(x, child=child, weight=weight):
+                if weight is None or weight == 0:
+                    raise MiniQueryError("Division by Zero")
+                return _fast_by_fraction(child, x / weight)
+
+            al = spc.fmap(make).inner_join()
+            al._steps = child._steps
+            aligned.append(al)
+        pat = stack(*aligned)
+        if with_steps:
+            pat._steps_source = True
+        return pat
+
+    def slowseq(self, node: A.SlowSeq) -> Pattern:
+        children = [self.sequence(c) for c in node.children]
+        with_steps = [c for c in children if c._steps_source]
+        slowed = []
+        for child in children:
+            w = child._weight
+            if w is None:
+                raise ValueError("mini-notation: '<...>' layer without weight")
+            slowed.append(child._slow(w))
+        pat = stack(*slowed)
+        if with_steps:
+            pat._steps = lcm_steps(*[c._steps for c in with_steps])
+            pat._steps_source = True
+        return pat
+
+
+def compile_ast(tree, with_locations: bool = True) -> Pattern:
+    """Build the Pattern for a parsed mini-notation tree."""
+    return _Compiler(with_locations).enter(tree)
+
+
+def catch_query_errors(pat: Pattern) -> Pattern:
+    """Answer queries that would throw in Strudel with no haps, as its queryArc does."""
+    query = pat.query
+
+    def q(state):
+        try:
+            return query(state)
+        except MiniQueryError:
+            return []
+
+    out = Pattern(q, pat._steps)
+    out._weight = pat._weight
+    out._steps_source = pat._steps_source
+    return out
