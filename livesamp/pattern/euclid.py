@@ -39,8 +39,8 @@ def euclid_bits(pulses, steps, rotation=0) -> list[int]:
     pulses, steps, rotation = int(pulses), int(steps), int(rotation)
     bits = bjorklund(pulses, steps)
     if rotation and bits:
-        r = rotation % len(bits)
-        bits = bits[r:] + bits[:r]
+        # util.mjs rotate(bits, -rotation): JS slice clamps as Python's does; positive rotates right
+        bits = bits[-rotation:] + bits[:-rotation]
     return bits
 
 
