@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 
 from .base import Bank
@@ -66,7 +67,7 @@ class SampleLibrary:
         b = self._bank_for(name, bank)
         if b is None:
             raise self._unknown(name, bank)
-        index = int(n) % b.count(name)
+        index = math.floor(n) % b.count(name)  # OSC sends n as a float: 2.0, or -0.5 -> -1
         return Sample(name, index, b.name, b.provenance(name, index), self.sr, b)
 
     def _unknown(self, name: str, bank: str | None) -> UnknownSampleError:

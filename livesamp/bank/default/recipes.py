@@ -28,7 +28,8 @@ class Recipe:
     """One sound name of the default bank.
 
     ``text`` is the short human description shown in provenance; ``kind`` is
-    "percussive" or "texture"; ``peak_db``/``max_rms_db`` set its level; ``version``
+    "percussive" (at most 0.6 s), "tone" (a ringing note, at most 2 s) or "texture"
+    (1-4 s); ``peak_db``/``max_rms_db`` set its level; ``version``
     is bumped by hand to force regeneration when only numbers inside ``make`` change
     in a way the source hash would miss.
     """
@@ -85,11 +86,11 @@ def _passing_noise(rng, n, lo_hz, hi_hz, q, peak_at, colour, pan_from, pan_to):
 
 def _make_big_swoosh(rng, v):
     n = frames(_pick([1.6, 1.3, 2.0, 1.8], v) * _j(rng))
-    lo = _pick([220.0, 170.0, 260.0, 140.0], v) * _j(rng, 0.08)
+    lo = _pick([300.0, 240.0, 360.0, 200.0], v) * _j(rng, 0.08)
     body = _passing_noise(rng, n, lo, lo * _pick([9.0, 8.0, 11.0, 7.0], v), 1.3, _pick([0.62, 0.55, 0.68, 0.6], v),
                           -3.0, 0.15, 0.85)
-    sub = s.lowpass(s.brown(rng, n), 180.0, stages=2) * s.swell(n, 0.6, 2.0, 1.5)
-    return body + 0.35 * sub[:, None]
+    sub = s.bandpass(s.brown(rng, n), 90.0, 0.8) * s.swell(n, 0.6, 2.0, 1.5)
+    return body + 0.12 * sub[:, None]
 
 
 def _make_small_swoosh(rng, v):
@@ -202,7 +203,7 @@ def _make_tss(rng, v):
     metal = sum(s.square(f * _pick([1.0, 1.1, 0.9, 1.2], v), n, start=rng.random()) for f in _HAT_HZ)
     metal = s.highpass(metal, 7000.0, stages=2)
     env = s.perc(n, 0.001, _pick([0.08, 0.055, 0.11, 0.065], v))
-    return (noise + 0.5 * metal) * env
+    return s.lowpass(noise + 0.5 * metal, 15000.0) * env
 
 
 def _make_tsk(rng, v):
@@ -231,8 +232,10 @@ def _make_pluck(rng, v):
     n = frames(_pick([0.6, 0.5, 0.6, 0.55], v))
     f0 = _pick([196.0, 147.0, 262.0, 110.0], v)
     x = s.karplus(rng, f0, n, _pick([0.25, 0.3, 0.2, 0.35], v), brightness=0.5,
-                  excite_lowpass_hz=_pick([4000.0, 3000.0, 5000.0, 2500.0], v))
-    return s.dc_block(x)
+                  excite_lowpass_hz=_pick([1200.0, 1000.0, 1600.0, 800.0], v))
+    x /= np.max(np.abs(x)) + 1e-12
+    body = np.sin(2.0 * np.pi * f0 * seconds(n)) * s.perc(n, 0.002, 0.15)  # firm fundamental
+    return s.dc_block(x + 0.5 * body)
 
 
 # -- water and pitch gestures ----------------------------------------------------------
@@ -291,12 +294,12 @@ def _make_boing(rng, v):
 
 def _make_womp(rng, v):
     n = frames(_pick([0.6, 0.5, 0.75, 0.65], v))
-    f0 = _pick([55.0, 65.4, 49.0, 43.7], v)
+    f0 = _pick([73.4, 87.3, 65.4, 55.0], v)
     u = np.linspace(0.0, 1.0, n)
     cutoff = 110.0 + _pick([1400.0, 1800.0, 1100.0, 1600.0], v) * np.sin(np.pi * u ** 0.6) ** 2
-    osc = s.saw(f0, n) + 0.6 * s.square(f0 * 0.5, n)
+    osc = s.saw(f0, n) + 0.7 * s.square(f0 * 1.007, n, start=0.3)
     x = s.lowpass(osc, cutoff, _pick([4.0, 5.0, 3.5, 4.5], v))
-    return s.soft_clip(x * s.ar(n, 0.012, 0.08) * 0.8, 1.5)
+    return s.soft_clip(x * s.ar(n, 0.012, 0.08) * 0.6, 1.2)
 
 
 # -- textures --------------------------------------------------------------------------
@@ -325,7 +328,7 @@ def _make_rumble(rng, v):
 def _make_hiss(rng, v):
     n = frames(_pick([2.5, 2.0, 3.0], v))
     corner = _pick([4000.0, 5500.0, 3000.0], v)
-    chans = [s.highpass(s.white(rng, n), corner, stages=2) for _ in range(2)]
+    chans = [s.lowpass(s.highpass(s.white(rng, n), corner, stages=2), 15000.0) for _ in range(2)]
     if v == 2:  # steam: a resonant band on top
         chans = [c + 0.8 * s.bandpass(c, 6500.0, 3.0) for c in chans]
     return s.stereo(*chans) * s.ar(n, 0.1, 0.2)[:, None]
@@ -335,14 +338,15 @@ def _make_fizz(rng, v):
     n = frames(_pick([2.5, 2.0, 3.0], v))
     t = seconds(n)
     fade_tau = n / SR / 2.5
-    rate = _pick([5000.0, 3000.0, 8000.0], v) * np.exp(-t / (fade_tau * 1.5))
+    rate = _pick([12000.0, 8000.0, 18000.0], v) * np.exp(-t / (fade_tau * 1.5))
     chans = []
     for _ in range(2):
         pops = s.highpass(s.grains(rng, rate, n, 0.0004), 3500.0, stages=2)
         air = s.highpass(s.white(rng, n), 7000.0) * 0.15
-        chans.append(pops + air)
+        chans.append(s.lowpass(pops + air, 16000.0))
     env = s.perc(n, 0.03, fade_tau)
-    return s.stereo(*chans) * env[:, None]
+    x = s.stereo(*chans) * env[:, None]
+    return s.soft_clip(x / np.max(np.abs(x)), 3.0)  # tame the odd loud grain
 
 
 def _make_crackle(rng, v):
@@ -350,13 +354,14 @@ def _make_crackle(rng, v):
     rate = _pick([35.0, 60.0, 20.0], v)
     out = np.zeros((n, 2))
     for c in range(2):
-        clicks = s.impulses(rng, rate / 2.0, n, heavy_tail=1.6)
+        clicks = s.impulses(rng, rate / 2.0, n, heavy_tail=2.5)
         shaped = s.bandpass(clicks, _pick([3000.0, 4500.0, 2200.0], v), 0.9)
         pops = s.lowpass(s.impulses(rng, rate / 10.0, n, heavy_tail=1.2), 900.0) * 0.8
         out[:, c] = shaped + pops
-    shared = s.bandpass(s.impulses(rng, rate / 2.0, n, heavy_tail=1.6), 3000.0, 0.9)
+    shared = s.bandpass(s.impulses(rng, rate / 2.0, n, heavy_tail=2.5), 3000.0, 0.9)
     bed = s.lowpass(s.brown(rng, n), 400.0) * 0.004
-    return out + shared[:, None] + bed[:, None]
+    x = out + shared[:, None] + bed[:, None]
+    return s.highpass(s.soft_clip(x / np.max(np.abs(x)), 2.5), 40.0)
 
 
 def _make_whirr(rng, v):
@@ -381,7 +386,8 @@ def _make_shaka(rng, v):
     ka = np.where(t >= ka_at, np.exp(-(t - ka_at) / 0.018), 0.0)
     rate = 2500.0 * sha + 9000.0 * ka
     x = s.grains(rng, rate, n, 0.0008) * (0.6 * sha + 1.0 * ka + 0.02)
-    return s.bandpass(s.highpass(x, 2500.0), _pick([6000.0, 7000.0, 5200.0, 6500.0], v), 0.8)
+    x = s.bandpass(s.highpass(x, 2500.0), _pick([6000.0, 7000.0, 5200.0, 6500.0], v), 0.8)
+    return s.soft_clip(x / np.max(np.abs(x)), 2.0)
 
 
 # -- the table -------------------------------------------------------------------------
@@ -406,16 +412,17 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe("tss", _make_tss, "bright high-passed noise plus six square waves (808 hat), short decay"),
     Recipe("tsk", _make_tsk, "very short band-passed noise burst around 8-10 kHz", fade_out_s=0.005),
     Recipe("ping", _make_ping, "pure high sine, slow exponential decay, a faint beating partner",
-           fade_out_s=0.05),
+           kind="tone", fade_out_s=0.05),
     Recipe("plink", _make_plink, "high Karplus-Strong pluck with a bright sine, fast decay"),
-    Recipe("pluck", _make_pluck, "Karplus-Strong plucked string, 110-260 Hz"),
+    Recipe("pluck", _make_pluck, "Karplus-Strong plucked string, 110-260 Hz, with a sine fundamental"),
     Recipe("drip", _make_drip, "sine blip gliding up more than an octave in 20 ms", variants=5,
            fade_out_s=0.01),
     Recipe("bloop", _make_bloop, "round sine with an octave upward bend"),
     Recipe("chirp", _make_chirp, "fast upward sine sweep from about 2 kHz with bird flutter"),
     Recipe("zap", _make_zap, "bright square or saw diving from ~3 kHz to ~100 Hz, tracking low-pass"),
-    Recipe("boing", _make_boing, "spring tone: pitch and resonant filter wobbling at 9-13 Hz, decaying"),
-    Recipe("womp", _make_womp, "low saw and sub square through a resonant low-pass that opens and closes"),
+    Recipe("boing", _make_boing, "spring tone: pitch and resonant filter wobbling at 9-13 Hz, decaying",
+           kind="tone"),
+    Recipe("womp", _make_womp, "low saw and square through a resonant low-pass that opens and closes"),
     Recipe("hum", _make_hum, "mains-like low tone (50/60/82 Hz) with 8 harmonics, slow drift",
            variants=3, kind=_T, max_rms_db=-16.0, fade_out_s=0.05),
     Recipe("rumble", _make_rumble, "brown noise low-passed near 100 Hz, slowly rolling, stereo",

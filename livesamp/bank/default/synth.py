@@ -46,14 +46,14 @@ def white(rng: np.random.Generator, n: int) -> np.ndarray:
 def coloured(rng: np.random.Generator, n: int, slope_db_per_octave: float, sr: int = SR) -> np.ndarray:
     """Noise whose power falls (or rises) by ``slope_db_per_octave`` per octave; unit RMS.
 
-    -3 is pink, -6 brown (red), +3 blue. Shaped in the frequency domain; DC removed and
-    the slope held flat below 20 Hz so brown noise does not wander.
+    -3 is pink, -6 brown (red), +3 blue. Shaped in the frequency domain, with a
+    12 dB/octave roll-off below 20 Hz so brown noise holds no DC and does not wander.
     """
     size = 1 << max(1, (n - 1).bit_length())  # a fast FFT length; the excess is dropped
     spec = np.fft.rfft(rng.standard_normal(size))
     f = np.fft.rfftfreq(size, 1.0 / sr)
     gain = (np.maximum(f, 20.0) / 1000.0) ** (slope_db_per_octave / (20.0 * math.log10(2.0)))
-    gain[0] = 0.0
+    gain *= np.minimum(f / 20.0, 1.0) ** 2  # roll off below 20 Hz: no DC, no wandering
     x = np.fft.irfft(spec * gain, size)[:n]
     return x / (np.sqrt(np.mean(x * x)) + 1e-12)
 
