@@ -35,7 +35,7 @@ from ..signal import rand, rand_at
 from ..time import Fraction, TimeSpan, to_fraction
 from . import ast as A
 
-__all__ = ["compile_ast", "word_value", "MiniQueryError"]
+__all__ = ["compile_ast", "word_value", "js_fraction", "MiniQueryError"]
 
 RAND_OFFSET = 0.0003
 
@@ -88,32 +88,141 @@ def _js_truthy(x) -> bool:
     return True
 
 
-def _strict_fraction(x) -> Fraction:
-    """fraction.js's Fraction(x) for a value coming out of a pattern."""
+_TOKENS = re.compile(r"\d+|.", re.S)
+
+
+def _bigint(tok) -> int:
+    """JavaScript's BigInt(x) for what fraction.js passes it (digit runs, single characters, numbers)."""
+    if _is_number(tok):
+        if isinstance(tok, float) and (not math.isfinite(tok) or tok != int(tok)):
+            raise MiniQueryError(f"Invalid argument: {tok!r}")
+        return int(tok)
+    if isinstance(tok, str):
+        t = tok.strip()
+        if t == "":
+            return 0
+        if re.fullmatch(r"[0-9]+", t):
+            return int(t)
+    raise MiniQueryError(f"Invalid argument: {tok!r}")
+
+
+def js_fraction(x) -> Fraction:
+    """fraction.js 5's ``Fraction(x)``, as Strudel applies it to factors and step counts.
+
+    Numbers convert as doubles do (:func:`to_fraction`); strings are read the way
+    fraction.js reads them (``"2_"`` is 2, ``"3/4"`` is 3/4, ``"bd"`` is an error);
+    a list ``[n, d]`` is n/d.  Errors raise :class:`MiniQueryError`.
+    """
+    if isinstance(x, Fraction):
+        return x
+    if x is None:
+        return Fraction(0)
+    if isinstance(x, bool):
+        raise MiniQueryError(f"Invalid argument: {x!r}")
     if _is_number(x):
         if isinstance(x, float) and not math.isfinite(x):
-            raise MiniQueryError(f"not a finite number: {x!r}")
+            raise MiniQueryError(f"Invalid argument: {x!r}")
         return to_fraction(x)
-    raise MiniQueryError(f"not a number: {x!r}")
+    if isinstance(x, (list, tuple)):
+        if not x:
+            raise MiniQueryError("Invalid argument: []")
+        n = _bigint(x[0])
+        d = _bigint(x[1]) if len(x) > 1 else 1
+        if d == 0:
+            raise MiniQueryError("Division by Zero")
+        return Fraction(n, d)
+    if not isinstance(x, str):
+        raise MiniQueryError(f"Invalid argument: {x!r}")
+    m = _TOKENS.findall(x.replace("_", ""))
+    if not m:
+        raise MiniQueryError(f"Invalid argument: {x!r}")
+
+    def tok(i):
+        return m[i] if i < len(m) else None
+
+    ndx = 0
+    s = 1
+    v = w = xx = 0
+    y = z = 1
+    if m[0] == "-":
+        s = -1
+        ndx += 1
+    elif m[0] == "+":
+        ndx += 1
+    if len(m) == ndx + 1:
+        w = _bigint(m[ndx]) * s
+        ndx += 1
+    elif tok(ndx + 1) == "." or tok(ndx) == ".":
+        if tok(ndx) != ".":
+            v = _bigint(m[ndx]) * s
+            ndx += 1
+        ndx += 1
+        if (ndx + 1 == len(m) or (tok(ndx + 1) == "(" and tok(ndx + 3) == ")")
+                or (tok(ndx + 1) == "'" and tok(ndx + 3) == "'")):
+            w = _bigint(tok(ndx)) * s
+            y = 10 ** len(tok(ndx))
+            ndx += 1
+        if (tok(ndx) == "(" and tok(ndx + 2) == ")") or (tok(ndx) == "'" and tok(ndx + 2) == "'"):
+            xx = _bigint(tok(ndx + 1)) * s
+            z = 10 ** len(tok(ndx + 1)) - 1
+            ndx += 3
+    elif tok(ndx + 1) in ("/", ":"):
+        w = _bigint(tok(ndx)) * s
+        y = _bigint(tok(ndx + 2))
+        ndx += 3
+    elif tok(ndx + 3) == "/" and tok(ndx + 1) == " ":
+        v = _bigint(tok(ndx)) * s
+        w = _bigint(tok(ndx + 2)) * s
+        y = _bigint(tok(ndx + 4))
+        ndx += 5
+    if len(m) > ndx:
+        raise MiniQueryError(f"Invalid argument: {x!r}")
+    d = y * z
+    n = xx + d * v + z * w
+    if d == 0:
+        raise MiniQueryError("Division by Zero")
+    return Fraction(n, d)
 
 
 # ------------------------------------------------------------------ helpers
 
 
-def _patternify(func, args, pat):
+def _patternify(func, args, pat, preserve_steps: bool = False):
     """Strudel's ``register`` for args that are patterns: plain values call ``func``
     directly, otherwise the args are combined (appLeft) and inner-joined."""
     if all(a._pure is not _MISSING for a in args):
-        return func(*[a._pure for a in args], pat)
-    left, *right = args
+        result = func(*[a._pure for a in args], pat)
+    else:
+        left, *right = args
 
-    def apply(*vals):
-        return func(*vals, pat)
+        def apply(*vals):
+            return func(*vals, pat)
 
-    acc = left.fmap(curry(apply, len(args), "mini"))
-    for p in right:
-        acc = acc.app_left(p)
-    return acc.inner_join()
+        acc = left.fmap(curry(apply, len(args), "mini"))
+        for p in right:
+            acc = acc.app_left(p)
+        result = acc.inner_join()
+    if preserve_steps:
+        if result is pat:
+            result = _copy(result)
+        result._steps = pat._steps
+    return result
+
+
+def _fast(factor, pat: Pattern) -> Pattern:
+    """Strudel's fast: only the number 0 gives silence; anything else goes through Fraction()."""
+    if _is_number(factor) and not isinstance(factor, Fraction) and factor == 0:
+        return silence
+    return _fast_by_fraction(pat, js_fraction(factor))
+
+
+def _slow(factor, pat: Pattern) -> Pattern:
+    if _is_number(factor) and not isinstance(factor, Fraction) and factor == 0:
+        return silence
+    f = js_fraction(factor)
+    if f == 0:
+        raise MiniQueryError("Division by Zero")
+    return _fast_by_fraction(pat, 1 / f)
 
 
 def _js_slice_index(i, n: int) -> int:
@@ -289,7 +398,10 @@ class _Compiler:
         for op in el.ops:
             if isinstance(op, A.Stretch):
                 amount = self.plain().enter(op.amount)
-                pat = reify(pat).fast(amount) if op.kind == "fast" else reify(pat).slow(amount)
+                if op.kind == "fast":
+                    pat = _patternify(_fast, [amount], reify(pat), preserve_steps=True)
+                else:
+                    pat = _patternify(_slow, [amount], reify(pat))
             elif isinstance(op, A.Replicate):
                 pat = reify(pat)._repeat_cycles(op.amount)._fast(op.amount)
             elif isinstance(op, A.Euclid):
@@ -333,7 +445,9 @@ class _Compiler:
             pat._weight = total
             steps = total
             if with_steps:
-                steps = steps * lcm_steps(*[c._steps for c in with_steps])
+                inner = lcm_steps(*[c._steps for c in with_steps])
+                if inner is not None:
+                    steps = steps * inner
             pat._steps = steps
         else:
             pat = _copy(sequence(*children))
@@ -363,7 +477,7 @@ class _Compiler:
         children = [self.sequence(c) for c in node.children]
         with_steps = [c for c in children if c._steps_source]
         if node.steps_per_cycle is not None:
-            spc = self.plain().enter(node.steps_per_cycle).fmap(_strict_fraction)
+            spc = self.plain().enter(node.steps_per_cycle).fmap(js_fraction)
         else:
             first = children[0]._weight if children else Fraction(1)
             spc = pure(first)

@@ -62,6 +62,8 @@ def describe_found(source: str, column: int) -> str:
         return "a tab"
     if c == " " or c == "\u00a0":
         return "a space"
+    if c == "'":
+        return '"\'"'
     return f"'{c}'"
 
 

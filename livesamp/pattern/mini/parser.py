@@ -41,7 +41,7 @@ _STEP_PUNCT = frozenset("0123456789~-#.^_")
 _LETTER_CATS = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl"))
 _DIGITS = frozenset("0123456789")
 
-STEP = "a step (a word, a number, '~', '[', '<' or '{')"
+STEP = "a step"
 END = "end of input"
 
 _OPENERS = {"[": "]", "{": "}", "<": ">", "(": ")"}
@@ -78,6 +78,8 @@ class _Parser:
         self.fail_pos = -1
         self.fail_expected: list[str] = []
         self.hints: dict[int, str] = {}
+        self.open: list[tuple[str, int]] = []  # brackets open at the current position
+        self.fail_open: list[tuple[str, int]] = []
 
     # ------------------------------------------------------------ helpers
 
@@ -85,6 +87,7 @@ class _Parser:
         if pos > self.fail_pos:
             self.fail_pos = pos
             self.fail_expected = [what]
+            self.fail_open = list(self.open)
         elif pos == self.fail_pos and what not in self.fail_expected:
             self.fail_expected.append(what)
 
@@ -171,11 +174,15 @@ class _Parser:
         open_pos = self.pos
         self.pos += 1
         self.ws()
-        result = inner()
-        if result is None:
-            self.pos = start
-            return None
-        self.ws()
+        self.open.append((opener, open_pos))
+        try:
+            result = inner()
+            if result is None:
+                self.pos = start
+                return None
+            self.ws()
+        finally:
+            self.open.pop()
         closer = _OPENERS[opener]
         if self.peek() != closer:
             self.expect(self.pos, f"'{closer}' to close '{opener}' opened at column {self.col(open_pos)}")
@@ -301,6 +308,13 @@ class _Parser:
     def euclid_args(self):
         start = self.pos
         open_col = self.col(self.pos)
+        self.open.append(("(", self.pos))
+        try:
+            return self._euclid_args(start, open_col)
+        finally:
+            self.open.pop()
+
+    def _euclid_args(self, start: int, open_col: int):
         self.pos += 1  # "("
         self.ws()
         p = self.slice_with_ops("as the euclid pulse count")
@@ -346,7 +360,7 @@ class _Parser:
 
     # ------------------------------------------------------------ sequences
 
-    def sequence(self):
+    def sequence(self, context: str = ""):
         start = self.pos
         marker = False
         if self.peek() == "^":
@@ -354,7 +368,7 @@ class _Parser:
             marker = True
         elements = []
         while True:
-            e = self.slice_with_ops()
+            e = self.slice_with_ops("" if elements else context)
             if e is None:
                 break
             elements.append(e)
@@ -370,7 +384,7 @@ class _Parser:
             save = self.pos
             if not self.sep(ch):
                 break
-            s = self.sequence()
+            s = self.sequence(f"after '{ch}'")
             if s is None:
                 self.pos = save
                 break
@@ -431,23 +445,34 @@ class _Parser:
         self.raise_error()
 
     def raise_error(self):
+        text = self.text
         pos = self.fail_pos if self.fail_pos >= 0 else self.pos
         col = self.col(pos)
         if pos >= self.n - 1:
-            col = len(self.text)
+            col = len(text)
         expected = self.fail_expected or [STEP]
         closers = [e for e in expected if " to close " in e]
-        if closers:
-            what = closers[0]
-        else:
-            what = _join_or(expected)
-        found = describe_found(self.text, col)
+        what = closers[0] if closers else _join_or(expected)
+        found = describe_found(text, col)
+        c = text[col] if col < len(text) else ""
         hint = self.hints.get(pos, "")
-        if not hint and not closers and col < len(self.text) and self.text[col] in ")]}>":
-            hint = f"'{self.text[col]}' has no matching opening bracket"
-        if not hint and col < len(self.text) and self.text[col] in "\"'" and END in expected:
-            hint = "a quote ends the mini-notation"
-        raise MiniSyntaxError(self.text, col, what, found, hint)
+        if not hint and not text.strip():
+            hint = "the mini-notation is empty"
+        if not hint and c and c in ")]}>":
+            opener = {")": "(", "]": "[", "}": "{", ">": "<"}[c]
+            if all(o != opener for o, _ in self.fail_open):
+                hint = f"'{c}' has no matching '{opener}'"
+        if not hint and c and c in "*/?:(" and col > 0 and text[col - 1] in WS:
+            hint = f"'{c}' must follow what it modifies without a space here"
+        if END in expected:
+            q = max(text.rfind('"', 0, col + 1), text.rfind("'", 0, col + 1))
+            if q >= 0:
+                col, what, found = q, "no quote character", describe_found(text, q)
+                hint = "a quote ends the mini-notation"
+        line = text.count("\n", 0, col)
+        if line:
+            hint = (hint + "; " if hint else "") + f"line {line + 1}, column {col - text.rfind(chr(10), 0, col) - 1}"
+        raise MiniSyntaxError(text, col, what, found, hint)
 
 
 def _join_or(items: list) -> str:
