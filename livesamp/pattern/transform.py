@@ -162,8 +162,8 @@ def _linger(t, pat):
     t = to_fraction(_num(t))
     if t == 0:
         return silence
-    if t < 0:
-        return pat._zoom(t + 1, 1)._slow(t)
+    if t < 0:  # Strudel throws here (t.add on a number); livesamp repeats the last fraction
+        return pat._zoom(t + 1, 1)._slow(-t)
     return pat._zoom(0, t)._slow(t)
 
 
@@ -387,9 +387,24 @@ jux = register("jux", lambda fn, pat: pat._jux_by(1, fn))
 
 def _echo_with(times, t, fn, pat):
     """Stack `times` copies, each later by t and with fn applied i times (fn(pat, i))."""
-    _callable(fn)
+    fn = _index_optional(_callable(fn))
     times = _whole_number(times, "echo_with")
     return stack(*[fn(pat.late(to_fraction(t) * i), i) for i in builtins_range(times)])
+
+
+def _index_optional(fn):
+    """fn(pat, i) when fn takes two arguments, else fn(pat): JavaScript drops extra arguments,
+    so Strudel's `echoWith(3, 1/8, x => x.add(12))` and `add(12)` work."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+        inspect.signature(fn).bind(None, 0)
+    except (TypeError, ValueError):
+        return lambda p, _i: fn(p)
+    if any(p.kind is p.VAR_POSITIONAL for p in params):  # curried partials such as fast(2)
+        return lambda p, _i: fn(p)
+    return fn
 
 
 echo_with = register(["echo_with", "echowith", "stut_with", "stutwith"], _echo_with)
