@@ -251,6 +251,7 @@ def test_changed_recipe_version_regenerates(tmp_path):
     assert (a.loaded_from, b.loaded_from, c.loaded_from) == ("generated", "cache", "generated")
     assert a.version() == b.version() != c.version()
     assert c.cache_folder() != a.cache_folder() and c.cache_folder().is_dir()
+    assert not a.cache_folder().exists()  # the stale version was pruned
     assert c.names() == ["drip", "tick"]
 
 

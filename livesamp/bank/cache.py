@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CacheError", "atomic_write", "write_cache", "read_cache", "CACHE_FORMAT"]
+__all__ = ["CacheError", "atomic_write", "write_cache", "read_cache", "prune_other_versions", "CACHE_FORMAT"]
 
 CACHE_FORMAT = 1
 _AUDIO = "audio.npy"
@@ -109,3 +109,30 @@ def read_cache(folder: Path, version: str) -> tuple[dict[tuple[str, int], np.nda
     except (KeyError, TypeError, ValueError) as err:
         raise CacheError(f"malformed manifest in {folder}: {err}") from err
     return sounds, manifest
+
+
+def prune_other_versions(parent: Path, bank: str, keep: str) -> list[Path]:
+    """Delete cache folders under ``parent`` written by ``write_cache`` for ``bank`` with a
+    version other than ``keep``. Only files this module writes are removed, and a folder
+    only if it is then empty; failures are ignored (this is housekeeping). Returns the
+    folders removed.
+    """
+    removed = []
+    try:
+        candidates = [d for d in Path(parent).iterdir() if d.is_dir() and d.name != keep]
+    except OSError:
+        return removed
+    for d in candidates:
+        try:
+            manifest = json.loads((d / _MANIFEST).read_text(encoding="utf-8"))
+            if manifest.get("bank") != bank or manifest.get("version") == keep:
+                continue
+            (d / _MANIFEST).unlink()  # first, so a half-pruned folder is never read as valid
+            for f in d.iterdir():
+                if f.name == manifest.get("audio", _AUDIO) or (f.name.startswith(".") and f.name.endswith(".tmp")):
+                    f.unlink()
+            d.rmdir()
+            removed.append(d)
+        except (OSError, ValueError, AttributeError):
+            continue
+    return removed

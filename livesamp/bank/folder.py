@@ -21,6 +21,7 @@ import json
 import threading
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -51,7 +52,7 @@ class FolderBank:
             raise FileNotFoundError(f"sample folder {str(self.path)!r} does not exist or is not a folder")
         self._name = name if name is not None else self.path.name
         self._lock = threading.RLock()
-        self._files: dict[str, list[tuple[Path, sf._SoundFileInfo]]] = {}
+        self._files: dict[str, list[tuple[Path, Any]]] = {}  # name -> [(file, soundfile info)]
         self._audio: dict[tuple[str, int, int], np.ndarray] = {}
         self.refresh()
 

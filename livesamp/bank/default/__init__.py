@@ -4,7 +4,8 @@ Nothing is shipped or downloaded: the recipes in ``recipes.py`` synthesise every
 deterministically (seeded numpy) at 48 kHz in about a second and a half. The result is
 cached in the user data folder (``paths.bank_cache_dir("default") / <version>``) and
 loaded from there afterwards; the version is a hash of the recipe code and table, so
-changing a recipe regenerates. Importing this package generates nothing.
+changing a recipe regenerates (and removes the caches of other versions). Importing
+this package generates nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..base import to_engine_audio
-from ..cache import CACHE_FORMAT, CacheError, read_cache, write_cache
+from ..cache import CACHE_FORMAT, CacheError, prune_other_versions, read_cache, write_cache
 from ..errors import BankWarning
 from ..paths import bank_cache_dir
 from ..provenance import SYNTHESISED_SOURCE, Provenance
@@ -153,6 +154,7 @@ class DefaultBank:
             meta: dict[str, Any] = {"bank": self.name, "version": self.version(), "sr": NATIVE_SR}
             try:
                 write_cache(self.cache_folder(), sounds, prov, meta)
+                prune_other_versions(self.cache_folder().parent, self.name, self.version())
             except OSError as err:
                 warnings.warn(BankWarning(f"could not write the default bank cache to {self.cache_folder()}: "
                                           f"{err}; it will be generated again next time"), stacklevel=4)

@@ -10,6 +10,7 @@ state are small numba kernels (``cache=True``); everything else is vectorised nu
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -51,11 +52,18 @@ def coloured(rng: np.random.Generator, n: int, slope_db_per_octave: float, sr: i
     """
     size = 1 << max(1, (n - 1).bit_length())  # a fast FFT length; the excess is dropped
     spec = np.fft.rfft(rng.standard_normal(size))
+    spec *= _slope_gain(size, float(slope_db_per_octave), sr)
+    x = np.fft.irfft(spec, size)[:n]
+    return x / (np.sqrt(np.mean(x * x)) + 1e-12)
+
+
+@lru_cache(maxsize=32)
+def _slope_gain(size: int, slope_db_per_octave: float, sr: int) -> np.ndarray:
     f = np.fft.rfftfreq(size, 1.0 / sr)
     gain = (np.maximum(f, 20.0) / 1000.0) ** (slope_db_per_octave / (20.0 * math.log10(2.0)))
     gain *= np.minimum(f / 20.0, 1.0) ** 2  # roll off below 20 Hz: no DC, no wandering
-    x = np.fft.irfft(spec * gain, size)[:n]
-    return x / (np.sqrt(np.mean(x * x)) + 1e-12)
+    gain.flags.writeable = False
+    return gain
 
 
 def pink(rng: np.random.Generator, n: int) -> np.ndarray:
