@@ -8,7 +8,7 @@ import math
 from functools import reduce
 
 from .hap import Hap
-from .time import Fraction, TimeSpan, cycle_pos, sam, to_fraction
+from .time import Fraction, Time, TimeSpan, cycle_pos, sam, to_fraction
 
 __all__ = [
     "Pattern", "State", "pure", "silence", "nothing", "gap", "reify", "stack", "slowcat",
@@ -17,6 +17,7 @@ __all__ = [
 ]
 
 _MISSING = object()
+_ONE = Time(1)
 
 
 class State:
@@ -423,9 +424,8 @@ def pure(value) -> Pattern:
         span = state.span
         fb = math.floor(span.begin)
         if span.end <= fb + 1:
-            s = Fraction(fb)
-            return [Hap(TimeSpan(s, s + 1), span, value)]
-        return [Hap(TimeSpan(Fraction(math.floor(sp.begin)), Fraction(math.floor(sp.begin) + 1)), sp, value)
+            return [Hap(TimeSpan(Time(fb), Time(fb + 1)), span, value)]
+        return [Hap(TimeSpan(Time(math.floor(sp.begin)), Time(math.floor(sp.begin) + 1)), sp, value)
                 for sp in span.span_cycles()]
 
     result = Pattern(q, 1)
@@ -471,7 +471,7 @@ def slowcat(*pats) -> Pattern:
         span = state.span
         bsam = math.floor(span.begin)
         pat = pats[bsam % n]
-        offset = Fraction(bsam - math.floor(span.begin / n))
+        offset = Time(bsam - math.floor(span.begin / n))
         if offset == 0:
             return pat.query(state)
         haps = pat.query(state.set_span(TimeSpan(span.begin - offset, span.end - offset)))
@@ -658,8 +658,8 @@ def fast_gap_prim(self, factor) -> Pattern:
 
     def qf(span):
         cycle = sam(span.begin)
-        bpos = min((span.begin - cycle) * factor, Fraction(1))
-        epos = min((span.end - cycle) * factor, Fraction(1))
+        bpos = min((span.begin - cycle) * factor, _ONE)
+        epos = min((span.end - cycle) * factor, _ONE)
         if bpos >= 1:
             return None
         return TimeSpan(cycle + bpos, cycle + epos)
@@ -667,8 +667,8 @@ def fast_gap_prim(self, factor) -> Pattern:
     def ef(h):
         begin, end = h.part.begin, h.part.end
         cycle = sam(begin)
-        bpos = min((begin - cycle) / factor, Fraction(1))
-        epos = min((end - cycle) / factor, Fraction(1))
+        bpos = min((begin - cycle) / factor, _ONE)
+        epos = min((end - cycle) / factor, _ONE)
         part = TimeSpan(cycle + bpos, cycle + epos)
         whole = None
         if h.whole is not None:
