@@ -1,0 +1,200 @@
+"""The one render kernel: offline rendering and the live callback both call
+``render_block``, so a live stream and an offline render of the same triggers from
+the same start frame are the same samples.
+
+Per sub-block of at most ``MAX_BLOCK`` frames starting at stream frame ``bs``:
+
+1. drain the command ring into the pending set (rows keep their ring index as a
+   sequence number; non-finite frames and frames too far ahead are rejected);
+2. start every pending trigger with ``frame < bs + n`` in (frame, sequence) order:
+   a trigger whose frame is already past starts at ``bs`` and is counted late;
+   each voice then sounds from its own frame inside the block (sample accurate);
+3. render the voices into the bus; 4. the master bus into ``out``.
+
+Contract (it runs on the audio thread): no allocation, no locks, no Python objects,
+never raises; every index that comes from shared data is checked or masked.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .atomics import load_acquire, store_release
+from .kernels.master import master_process
+from .kernels.sampler import prepare_sampler
+from .layout import (KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS, REJ_FRAME,
+                     REJ_KIND, REJ_NO_VOICE, REJ_SAMPLE, REJ_TOO_FAR, T_EVENT, T_FRAME,
+                     T_KIND, T_SAMPLE, T_SLOT)
+from .rings import IDX_READ, IDX_WRITE, ring_push_one
+from .state import (C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS, K_FRAME,
+                    K_LATE, K_NEXT_STATS, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
+                    MAX_BLOCK, PAD, S_LOAD, VI_CUT, VI_ENDREASON, VI_ORBIT, VI_SAMPLE,
+                    VI_SEQ, VI_START, VI_STATE)
+from .voices import allocate, cut_group, render_voices
+
+__all__ = ["render_block"]
+
+
+@njit(cache=True, nogil=True)
+def _id(x):
+    return x if math.isfinite(x) and abs(x) < 1e15 else -1.0
+
+
+@njit(cache=True, nogil=True)
+def _reject(row, frame, reason, cnt, nbuf, nidx):
+    cnt[K_REJECTED] += 1
+    ring_push_one(nbuf, nidx, np.float64(NK_REJECTED), np.float64(frame), _id(row[T_EVENT]),
+                  _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0, np.float64(reason), 0.0)
+
+
+@njit(cache=True, nogil=True)
+def _start_trigger(row, seq, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg, cnt,
+                   nbuf, nidx):
+    f = np.int64(math.floor(row[T_FRAME]))
+    if f < bs:
+        cnt[K_LATE] += 1
+        ring_push_one(nbuf, nidx, np.float64(NK_LATE), np.float64(bs), _id(row[T_EVENT]),
+                      _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0, np.float64(bs - f), 0.0)
+        f = bs
+    if row[T_KIND] != KIND_SAMPLER:
+        _reject(row, np.float64(f), np.float64(REJ_KIND), cnt, nbuf, nidx)
+        return
+    sidf = row[T_SAMPLE]
+    if not (sidf >= 0.0 and sidf < s_len.shape[0]):   # also false for NaN
+        _reject(row, np.float64(f), np.float64(REJ_SAMPLE), cnt, nbuf, nidx)
+        return
+    sid = np.int64(sidf)
+    length = load_acquire(s_len, sid)
+    off = s_off[sid]
+    if length <= 0 or off < PAD or off + length + PAD > arena.shape[1]:
+        _reject(row, np.float64(f), np.float64(REJ_SAMPLE), cnt, nbuf, nidx)
+        return
+    tmpf[:] = 0.0
+    tmpi[:] = 0
+    reason = prepare_sampler(row, cfg[C_SR], np.float64(off), np.float64(length),
+                             s_meta[0, sid], s_meta[1, sid] != 0.0, tmpf, tmpi)
+    if reason != 0:
+        _reject(row, np.float64(f), np.float64(reason), cnt, nbuf, nidx)
+        return
+    fade = np.int64(cfg[C_FADE])
+    cut = tmpi[VI_CUT]
+    if cut != 0:
+        cnt[K_CUTS] += cut_group(vf, vi, cut, tmpi[VI_ORBIT], sid, f, fade)
+    v = allocate(vf, vi, cfg, cnt, f, nbuf, nidx)
+    if v < 0:
+        _reject(row, np.float64(f), np.float64(REJ_NO_VOICE), cnt, nbuf, nidx)
+        return
+    tmpi[VI_STATE] = 1
+    tmpi[VI_START] = f
+    tmpi[VI_SAMPLE] = sid
+    tmpi[VI_SEQ] = seq
+    tmpi[VI_ENDREASON] = 0
+    for k in range(tmpf.shape[0]):
+        vf[k, v] = tmpf[k]
+    for k in range(tmpi.shape[0]):
+        vi[k, v] = tmpi[k]
+    cnt[K_STARTED] += 1
+    ring_push_one(nbuf, nidx, np.float64(NK_STARTED), np.float64(f), _id(row[T_EVENT]),
+                  np.float64(sid),
+                  _id(row[T_SLOT]), np.float64(v), 0.0, 0.0)
+
+
+@njit(cache=True, nogil=True)
+def _before(pend, pend_seq, i, j):
+    fi = pend[i, T_FRAME]
+    fj = pend[j, T_FRAME]
+    return fi < fj or (fi == fj and pend_seq[i] < pend_seq[j])
+
+
+@njit(cache=True, nogil=True)
+def _sort_due(order, k, pend, pend_seq):
+    """Shell sort ``order[:k]`` (pending row indices) by (frame, sequence), in place."""
+    gap = 1
+    while gap < k // 3:
+        gap = 3 * gap + 1
+    while gap >= 1:
+        for i in range(gap, k):
+            x = order[i]
+            j = i
+            while j >= gap and _before(pend, pend_seq, x, order[j - gap]):
+                order[j] = order[j - gap]
+                j -= gap
+            order[j] = x
+        gap //= 3
+
+
+@njit(cache=True, nogil=True)
+def _drain(ring_buf, ring_idx, pend, pend_seq, bs, cfg, cnt, nbuf, nidx):
+    cap = ring_buf.shape[0]
+    mask = cap - 1
+    width = pend.shape[1] if pend.shape[1] < ring_buf.shape[1] else ring_buf.shape[1]
+    pn = cnt[K_PEND]
+    r = ring_idx[IDX_READ]
+    w = load_acquire(ring_idx, IDX_WRITE)
+    maxahead = cfg[C_MAXAHEAD]
+    while r < w and pn < pend.shape[0]:
+        slot = r & mask
+        fr = ring_buf[slot, T_FRAME]
+        if not math.isfinite(fr):
+            _reject(ring_buf[slot], np.float64(bs), np.float64(REJ_FRAME), cnt, nbuf, nidx)
+        elif fr - bs > maxahead:
+            _reject(ring_buf[slot], np.float64(bs), np.float64(REJ_TOO_FAR), cnt, nbuf, nidx)
+        else:
+            for c in range(width):
+                pend[pn, c] = ring_buf[slot, c]
+            pend_seq[pn] = r
+            pn += 1
+        r += 1
+    store_release(ring_idx, IDX_READ, r)
+    if r < w:
+        cnt[K_PENDFULL] += 1
+    cnt[K_PEND] = pn
+
+
+@njit(cache=True, nogil=True)
+def render_block(out, n, ring_buf, ring_idx, pend, pend_seq, order, vf, vi, tmpf, tmpi,
+                 arena, s_off, s_len, s_meta, nbuf, nidx, cfg, cnt, st, ms, scratch, bus):
+    """Render ``n`` frames into ``out[:n]`` (interleaved float32) and advance the frame."""
+    done = np.int64(0)
+    while done < n:
+        m = n - done
+        if m > MAX_BLOCK:
+            m = MAX_BLOCK
+        bs = cnt[K_FRAME]
+        end = bs + m
+        _drain(ring_buf, ring_idx, pend, pend_seq, bs, cfg, cnt, nbuf, nidx)
+        pn = cnt[K_PEND]
+        k = np.int64(0)
+        for i in range(pn):
+            if pend[i, T_FRAME] < end:
+                order[k] = i
+                k += 1
+        if k > 0:
+            _sort_due(order, k, pend, pend_seq)
+            for q in range(k):
+                i = order[q]
+                _start_trigger(pend[i], pend_seq[i], bs, vf, vi, tmpf, tmpi, arena, s_off,
+                               s_len, s_meta, cfg, cnt, nbuf, nidx)
+            j = 0
+            for i in range(pn):
+                if not pend[i, T_FRAME] < end:
+                    if i != j:
+                        for c in range(pend.shape[1]):
+                            pend[j, c] = pend[i, c]
+                        pend_seq[j] = pend_seq[i]
+                    j += 1
+            cnt[K_PEND] = j
+        for c in range(2):
+            for j in range(m):
+                bus[c, j] = 0.0
+        render_voices(bs, m, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx)
+        master_process(bus, out, done, m, ms, cfg, cnt, st)
+        cnt[K_FRAME] = end
+        every = np.int64(cfg[C_STATS_EVERY])
+        if every > 0 and end >= cnt[K_NEXT_STATS]:
+            cnt[K_NEXT_STATS] = end + every
+            ring_push_one(nbuf, nidx, np.float64(NK_STATS), np.float64(end), -1.0, -1.0, -1.0, -1.0,
+                          np.float64(cnt[K_ACTIVE]), st[S_LOAD])
+        done += m

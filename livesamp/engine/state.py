@@ -1,0 +1,157 @@
+"""Internal layouts of the engine's preallocated state arrays (indices only).
+
+Every array the render kernel touches is allocated once by ``EngineState`` and then
+written in place; the live callback reaches the very same arrays through an address
+table (see ``livesamp/io/_callback.py``), so they must never be rebound.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .layout import NOTICE_WIDTH, TRIGGER_WIDTH
+
+__all__ = ["EngineState", "MAX_BLOCK", "PAD"]
+
+MAX_BLOCK = 1024   # the kernel renders in sub-blocks of at most this many frames
+PAD = 4            # zero frames stored before and after every sample (interpolation taps)
+
+# --- voice floats: vf[field, voice] ------------------------------------------------
+VF_BASE = 0      # absolute arena read position at voice time 0 (frames)
+VF_DIR = 1       # +1 forwards, -1 backwards
+VF_RD = 2        # |rate| at t=0, source frames per output frame
+VF_HAD = 3       # half the acceleration along the travel direction (frames / frame^2)
+VF_SEGLEN = 4    # begin..end segment length in source frames (looping)
+VF_GL = 5        # amp * cos(pan*pi/2)
+VF_GR = 6        # amp * sin(pan*pi/2)
+VF_EG = 7        # envelope level at the gate (start of the release)
+VF_INVA = 8      # 1 / attack frames (0 if no attack)
+VF_INVR = 9      # 1 / release frames
+VF_XLO = 10      # read position clamp (absolute arena frames)
+VF_XHI = 11
+VF_LPG = 12      # lowpass SVF: g = tan(pi fc / sr), target g, k = 1/Q
+VF_LPGT = 13
+VF_LPK = 14
+VF_HPG = 15      # highpass SVF
+VF_HPGT = 16
+VF_HPK = 17
+VF_LP1A = 18     # SVF integrator states: lowpass ch A (ic1, ic2), ch B, highpass ch A, ch B
+VF_LP2A = 19
+VF_LP1B = 20
+VF_LP2B = 21
+VF_HP1A = 22
+VF_HP2A = 23
+VF_HP1B = 24
+VF_HP2B = 25
+VF_AMP = 26      # |amp| (steal priority)
+NVF = 28
+
+# --- voice ints: vi[field, voice] ----------------------------------------------------
+VI_STATE = 0     # 0 free, 1 playing, 2 fading out (cut or stolen; not counted as busy)
+VI_START = 1     # absolute stream frame of voice time 0
+VI_A = 2         # attack frames
+VI_GATE = 3      # voice time at which the release starts
+VI_R = 4         # release frames
+VI_LIFE = 5      # voice time at which the voice ends (exclusive)
+VI_SAMPLE = 6
+VI_SLOT = 7
+VI_EVENT = 8
+VI_CUT = 9
+VI_ORBIT = 10
+VI_STEREO = 11
+VI_INTERP = 12   # 0 cubic, 1 linear
+VI_LOOP = 13     # 1 if the segment repeats (loop > 1)
+VI_FILT = 14     # bit 1 lowpass, bit 2 highpass
+VI_SEQ = 15      # ring sequence number of the trigger (age, tie-break)
+VI_ENDREASON = 16
+VI_NAT = 17      # natural length in frames (the sample segment runs out)
+NVI = 18
+
+# --- config: cfg[...] (float64) ----------------------------------------------------
+C_SR = 0
+C_MAXV = 1        # voices that may play at once (the pool has a few more slots for fades)
+C_FADE = 2        # cut / steal fade, frames
+C_PROTECT = 3     # 1: DC blocker + limiter; 0: raw (offline benchmarks only)
+C_CEIL = 4        # limiter ceiling, linear
+C_DCR = 5         # DC blocker pole
+C_LIM_ATT = 6     # limiter gain smoothing coefficients (per sample)
+C_LIM_REL = 7
+C_MAXAHEAD = 8    # frames: triggers further ahead are rejected
+C_STATS_EVERY = 9  # frames between NK_STATS notices (0: never)
+C_SMOOTH = 10     # filter coefficient smoothing (per sample)
+C_PRECLAMP = 11   # bus clamp before the master (keeps the DC blocker state sane)
+NCFG = 16
+
+# --- counters: cnt[...] (int64) ------------------------------------------------------
+K_FRAME = 0
+K_NEXT_STATS = 1
+K_PEND = 2
+K_CALLBACKS = 3
+K_XRUNS = 4
+K_STEALS = 5
+K_HARD_STEALS = 6
+K_LATE = 7
+K_REJECTED = 8
+K_NONFINITE = 9       # non-finite samples zeroed by the master guard
+K_NOTICE_OVF = 10
+K_STARTED = 11
+K_ENDED = 12
+K_ACTIVE = 13
+K_PENDFULL = 14
+K_KILLED = 15         # voices killed because they went non-finite
+K_CUTS = 16
+K_CLAMPED = 17        # output samples the final hard clamp had to touch
+NCNT = 32
+
+# --- float stats: st[...] ---------------------------------------------------------------
+S_PEAK = 0        # max |out| since the last Engine.stats()
+S_LOAD = 1        # smoothed callback load (time in callback / block duration)
+S_LOAD_MAX = 2
+S_DAC_TIME = 3    # PortAudio outputBufferDacTime of the last callback
+S_CUR_TIME = 4    # PortAudio currentTime of the last callback
+S_CB_FRAME = 5    # engine frame at the start of the last callback
+S_LIM_GAIN = 6    # limiter gain now
+NST = 16
+
+# --- master state: ms[...] ---------------------------------------------------------------
+M_DCX_L = 0
+M_DCY_L = 1
+M_DCX_R = 2
+M_DCY_R = 3
+M_GAIN = 4
+M_ENV = 5
+NMS = 8
+
+
+class EngineState:
+    """All preallocated arrays of one engine (the sample table lives in tables.py)."""
+
+    def __init__(self, *, sr: int, max_voices: int, ring_capacity: int,
+                 notice_capacity: int, pending_capacity: int) -> None:
+        from .rings import Ring
+
+        self.n_slots = max_voices + max(16, max_voices // 8)
+        self.commands = Ring(ring_capacity, TRIGGER_WIDTH)
+        self.notices = Ring(notice_capacity, NOTICE_WIDTH)
+        self.pend = np.zeros((pending_capacity, TRIGGER_WIDTH), np.float64)
+        self.pend_seq = np.zeros(pending_capacity, np.int64)
+        self.order = np.zeros(pending_capacity, np.int64)
+        self.vf = np.zeros((NVF, self.n_slots), np.float64)
+        self.vi = np.zeros((NVI, self.n_slots), np.int64)
+        self.tmpf = np.zeros(NVF, np.float64)
+        self.tmpi = np.zeros(NVI, np.int64)
+        self.cfg = np.zeros(NCFG, np.float64)
+        self.cnt = np.zeros(NCNT, np.int64)
+        self.st = np.zeros(NST, np.float64)
+        self.ms = np.zeros(NMS, np.float64)
+        self.scratch = np.zeros((2, MAX_BLOCK), np.float32)
+        self.bus = np.zeros((2, MAX_BLOCK), np.float32)
+
+    def clear(self) -> None:
+        """Silence everything (not thread-safe against a running stream)."""
+        self.commands.clear()
+        self.notices.clear()
+        for a in (self.pend, self.pend_seq, self.vf, self.vi, self.cnt, self.st, self.ms,
+                  self.scratch, self.bus):
+            a[...] = 0
+        self.ms[M_GAIN] = 1.0
+        self.st[S_LIM_GAIN] = 1.0
