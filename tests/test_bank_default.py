@@ -17,7 +17,7 @@ from livesamp.bank import (
     default_library,
 )
 from livesamp.bank import measure as m
-from livesamp.bank.default.recipes import RECIPES, Recipe
+from livesamp.bank.default.recipes import RECIPES
 
 SR = 48000
 REQUIRED = [

@@ -113,20 +113,16 @@ def _make_thud(rng, v):
     n = frames(_pick([0.35, 0.3, 0.45, 0.4], v))
     f_lo = _pick([55.0, 62.0, 48.0, 44.0], v) * _j(rng)
     f_hi = f_lo * _pick([3.0, 2.6, 3.4, 3.8], v)
-    pitch = glide(f_hi, f_lo, n, 0.03)
+    pitch = s.glide(f_hi, f_lo, n, 0.03)
     body = s.sine(pitch, n) * s.perc(n, 0.0008, _pick([0.09, 0.07, 0.12, 0.1], v))
     click = s.lowpass(s.white(rng, n), 2500.0, stages=2) * s.exp_env(n, 0.004)
     return s.soft_clip(body + 0.35 * click, 1.6)
 
 
-def glide(f_from, f_to, n, tau_s):
-    return s.glide(f_from, f_to, n, tau_s)
-
-
 def _make_soft_thud(rng, v):
     n = frames(_pick([0.3, 0.25, 0.38, 0.34], v))
     f_lo = _pick([50.0, 58.0, 45.0, 40.0], v) * _j(rng)
-    pitch = glide(f_lo * 1.8, f_lo, n, 0.025)
+    pitch = s.glide(f_lo * 1.8, f_lo, n, 0.025)
     body = s.sine(pitch, n) * s.perc(n, 0.006, _pick([0.07, 0.06, 0.09, 0.08], v))
     thump = s.lowpass(s.pink(rng, n), 350.0, stages=2) * s.perc(n, 0.005, 0.025)
     return body + 0.25 * thump
@@ -135,7 +131,7 @@ def _make_soft_thud(rng, v):
 def _make_boom(rng, v):
     n = frames(_pick([1.6, 1.3, 2.0, 1.8], v))
     f_lo = _pick([38.0, 44.0, 33.0, 41.0], v) * _j(rng)
-    body = s.sine(glide(f_lo * 2.6, f_lo, n, 0.07), n) * s.perc(n, 0.002, _pick([0.4, 0.32, 0.5, 0.45], v))
+    body = s.sine(s.glide(f_lo * 2.6, f_lo, n, 0.07), n) * s.perc(n, 0.002, _pick([0.4, 0.32, 0.5, 0.45], v))
     tail_l = s.lowpass(s.brown(rng, n), 220.0, stages=2)
     tail_r = s.lowpass(s.brown(rng, n), 220.0, stages=2)
     tail_env = s.perc(n, 0.01, _pick([0.5, 0.4, 0.7, 0.6], v))
@@ -232,10 +228,9 @@ def _make_pluck(rng, v):
     n = frames(_pick([0.6, 0.5, 0.6, 0.55], v))
     f0 = _pick([196.0, 147.0, 262.0, 110.0], v)
     x = s.karplus(rng, f0, n, _pick([0.25, 0.3, 0.2, 0.35], v), brightness=0.5,
-                  excite_lowpass_hz=_pick([1200.0, 1000.0, 1600.0, 800.0], v))
-    x /= np.max(np.abs(x)) + 1e-12
-    body = np.sin(2.0 * np.pi * f0 * seconds(n)) * s.perc(n, 0.002, 0.15)  # firm fundamental
-    return s.dc_block(x + 0.5 * body)
+                  excite_lowpass_hz=_pick([2500.0, 2000.0, 3000.0, 1800.0], v),
+                  pluck_at=_pick([0.2, 0.3, 0.15, 0.25], v))
+    return s.dc_block(x)
 
 
 # -- water and pitch gestures ----------------------------------------------------------
@@ -243,7 +238,7 @@ def _make_pluck(rng, v):
 def _make_drip(rng, v):
     n = frames(_pick([0.14, 0.12, 0.18, 0.1, 0.16], v))
     f0 = _pick([750.0, 950.0, 600.0, 1200.0, 850.0], v) * _j(rng, 0.05)
-    pitch = glide(f0, f0 * _pick([2.6, 2.3, 3.0, 2.2, 2.8], v), n, 0.018)
+    pitch = s.glide(f0, f0 * _pick([2.6, 2.3, 3.0, 2.2, 2.8], v), n, 0.018)
     return s.sine(pitch, n) * s.perc(n, 0.001, _pick([0.03, 0.025, 0.04, 0.02, 0.035], v))
 
 
@@ -273,7 +268,7 @@ def _make_zap(rng, v):
     n = frames(_pick([0.25, 0.2, 0.35, 0.3], v))
     f_hi = _pick([3200.0, 4000.0, 2600.0, 3600.0], v) * _j(rng)
     f_lo = _pick([110.0, 160.0, 80.0, 130.0], v)
-    pitch = glide(f_hi, f_lo, n, _pick([0.05, 0.035, 0.08, 0.06], v))
+    pitch = s.glide(f_hi, f_lo, n, _pick([0.05, 0.035, 0.08, 0.06], v))
     osc = s.square(pitch, n) if v % 2 == 0 else s.saw(pitch, n)
     x = s.lowpass(osc, pitch * 6.0, 1.5) + 0.5 * s.sine(pitch, n)
     return x * s.perc(n, 0.001, _pick([0.1, 0.08, 0.14, 0.12], v))
@@ -378,10 +373,10 @@ def _make_whirr(rng, v):
 
 
 def _make_shaka(rng, v):
-    n = frames(_pick([0.36, 0.3, 0.45, 0.4], v))
-    t = seconds(n)
     sha_len = _pick([0.15, 0.12, 0.19, 0.16], v) * _j(rng)
     ka_at = sha_len + _pick([0.02, 0.015, 0.03, 0.025], v)
+    n = frames(ka_at + 0.1)
+    t = seconds(n)
     sha = np.where(t < sha_len, np.sin(np.pi * np.clip(t / sha_len, 0, 1)) ** 1.5, 0.0)
     ka = np.where(t >= ka_at, np.exp(-(t - ka_at) / 0.018), 0.0)
     rate = 2500.0 * sha + 9000.0 * ka
@@ -414,7 +409,7 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe("ping", _make_ping, "pure high sine, slow exponential decay, a faint beating partner",
            kind="tone", fade_out_s=0.05),
     Recipe("plink", _make_plink, "high Karplus-Strong pluck with a bright sine, fast decay"),
-    Recipe("pluck", _make_pluck, "Karplus-Strong plucked string, 110-260 Hz, with a sine fundamental"),
+    Recipe("pluck", _make_pluck, "Karplus-Strong string, 110-260 Hz, plucked with a triangle and noise"),
     Recipe("drip", _make_drip, "sine blip gliding up more than an octave in 20 ms", variants=5,
            fade_out_s=0.01),
     Recipe("bloop", _make_bloop, "round sine with an octave upward bend"),

@@ -352,14 +352,20 @@ def _karplus_kernel(excite, n, period, loss, brightness):  # pragma: no cover - 
 
 
 def karplus(rng: np.random.Generator, freq_hz: float, n: int, tau_s: float, brightness: float = 0.5,
-            excite_lowpass_hz: float | None = None, sr: int = SR) -> np.ndarray:
+            excite_lowpass_hz: float | None = None, pluck_at: float | None = None, sr: int = SR) -> np.ndarray:
     """Karplus-Strong plucked string of about ``freq_hz`` decaying with time constant ``tau_s``.
 
     ``brightness`` in [0.5, 1) keeps more high partials (0.5 = classic averaging).
+    The string starts as a noise burst; with ``pluck_at`` (0-1 along the string) half of
+    it is the triangle of a string pulled at that point, which gives a firm fundamental.
     The delay is whole frames, so the pitch is rounded to sr / (period + 1 - brightness).
     """
     period = max(2, int(round(sr / freq_hz - (1.0 - brightness))))
     burst = rng.uniform(-1.0, 1.0, period)
+    if pluck_at is not None:
+        u = np.arange(period) / period
+        p = min(max(pluck_at, 0.05), 0.95)
+        burst = 0.5 * burst + 1.5 * np.where(u < p, u / p, (1.0 - u) / (1.0 - p))
     if excite_lowpass_hz is not None:
         burst = lowpass(burst, excite_lowpass_hz, sr=sr)
     burst -= burst.mean()
