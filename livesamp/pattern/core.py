@@ -422,6 +422,8 @@ def pure(value) -> Pattern:
 
     def q(state):
         span = state.span
+        if span.end < span.begin:
+            return []  # a reversed span holds no cycles (as Strudel's spanCycles)
         fb = math.floor(span.begin)
         if span.end <= fb + 1:
             return [Hap(TimeSpan(Time(fb), Time(fb + 1)), span, value)]
