@@ -1,32 +1,62 @@
 """The performer's namespace, built explicitly: the pattern vocabulary plus the session's
-verbs (d1..d16, hush, setcps ...). Pattern files in `patterns/` run in it."""
+verbs (d1..d16, hush, solo, mute, setcps ...). Pattern files in `patterns/` run in it.
+
+Nothing is injected into any module's globals: the REPL, `livesamp play FILE` and
+`livesamp replay` each build their own dict with `performer_namespace`.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["performer_namespace", "load_file"]
+__all__ = ["performer_namespace", "load_file", "SESSION_VERBS"]
+
+# The verbs a performer has besides the pattern vocabulary (for completion and the README).
+SESSION_VERBS = ("hush", "solo", "unsolo", "mute", "unmute", "setcps", "setbpm", "samples",
+                 "rec", "resample", "record", "load")
 
 
-def performer_namespace(session) -> dict:
+def _not_available(name: str, why: str):
+    def verb(*args, **kwargs):
+        raise RuntimeError(f"{name}() is not available here: {why}")
+
+    verb.__name__ = name
+    verb.__doc__ = f"{name}(): not available here ({why})"
+    return verb
+
+
+def performer_namespace(session, extras: dict | None = None) -> dict:
+    """The names a performer types: the vocabulary (s, n, fast, every, silence ...), d1..d16,
+    the session verbs, and `extras` (rec, resample, record from the REPL's live seat)."""
     import livesamp
 
     ns = {name: getattr(livesamp, name) for name in livesamp.__all__}
     for i in range(16):
         ns[f"d{i + 1}"] = getattr(session, f"d{i + 1}")
+
+    def samples(match: str = "") -> list[str]:
+        """samples() lists every sample name; samples("sw") those containing "sw"."""
+        return [name for name in session.library.names() if match in name]
+
     ns.update({
         "hush": session.hush, "setcps": session.setcps, "setbpm": session.setbpm,
         "solo": session.solo, "unsolo": session.unsolo, "mute": session.mute,
-        "unmute": session.unmute, "samples": lambda: session.library.names(),
-        "session": session,
+        "unmute": session.unmute, "samples": samples, "session": session,
     })
+    for name in ("rec", "resample", "record"):
+        ns[name] = _not_available(name, "no live audio in this session")
     ns["load"] = lambda path: load_file(session, path, ns)
+    ns["load"].__doc__ = 'load("patterns/breakbeat.py"): run a pattern file in this namespace'
+    if extras:
+        ns.update(extras)
     return ns
 
 
-def load_file(session, path, namespace: dict | None = None) -> dict:
-    """Run a pattern file (Python in the performer's namespace) against the session."""
+def load_file(session, path, namespace: dict | None = None, text: str | None = None) -> dict:
+    """Run a pattern file (Python in the performer's namespace) against the session.
+
+    `text` overrides the file's content (a replay runs the text that was logged)."""
     path = Path(path)
-    code = path.read_text(encoding="utf-8")
+    code = text if text is not None else path.read_text(encoding="utf-8")
     ns = namespace if namespace is not None else performer_namespace(session)
     exec(compile(code, str(path), "exec"), ns)  # noqa: S102 - the performer's own file
     return ns

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -19,7 +22,7 @@ from ..schedule.scheduler import Scheduler, SchedulerThread
 from ..schedule.slots import N_SLOTS, SlotTable
 from ..schedule.triggers import SampleIds, TriggerPacker
 
-__all__ = ["Session", "SlotHandle", "as_pattern"]
+__all__ = ["Session", "SlotHandle", "Batch", "as_pattern"]
 
 
 def as_pattern(x) -> Pattern:
@@ -48,16 +51,17 @@ class SlotHandle:
         return self << pattern
 
     def stop(self) -> None:
-        self._session.slots.set(self.index, None)
+        """Silence this slot (the same as `d1 << silence`)."""
+        self._session.play(self.index, None)
 
     def mute(self) -> None:
-        self._session.slots.mute(self.index, True)
+        self._session.mute(self.index + 1)
 
     def unmute(self) -> None:
-        self._session.slots.mute(self.index, False)
+        self._session.unmute(self.index + 1)
 
     def solo(self) -> None:
-        self._session.slots.solo(self.index, True)
+        self._session.solo(self.index + 1)
 
     @property
     def pattern(self):
@@ -67,6 +71,41 @@ class SlotHandle:
         slot = self._session.slots[self.index]
         state = "silent" if slot.pattern is None else (slot.source or repr(slot.pattern))
         return f"<d{self.index + 1}: {state}>"
+
+
+@dataclass
+class Batch:
+    """The slot and tempo changes of one evaluated input, applied together at one cycle.
+
+    `cursor` is the scheduler's cursor when they were applied: the first cycle that the
+    scheduler queries with the new slot table; `frame` is the stream frame of that cycle
+    (exact: the cursor is always `clock.cycle_at` of an integer horizon frame), which is
+    what `livesamp replay` needs to apply the same input at the same place.
+    """
+
+    ops: list = field(default_factory=list)     # (description, apply-function)
+    cursor: Fraction | None = None
+    frame: int | None = None
+
+    @property
+    def changes(self) -> list[str]:
+        return [d for d, _ in self.ops]
+
+
+class _LockedScheduler:
+    """The scheduler as the scheduler thread sees it: each `advance` holds the session lock,
+    so a batch of slot changes lands between two advances, never inside one."""
+
+    def __init__(self, scheduler, lock):
+        self._scheduler = scheduler
+        self._lock = lock
+
+    def advance(self, horizon_frame: int) -> int:
+        with self._lock:
+            return self._scheduler.advance(horizon_frame)
+
+    def __getattr__(self, name):
+        return getattr(self._scheduler, name)
 
 
 class Session:
@@ -91,12 +130,44 @@ class Session:
         self.scheduler = Scheduler(self.slots, self.clock, self.packer, self.engine, report=self._report)
         self.output = None
         self._thread: SchedulerThread | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()      # held by scheduler advances and batch applies
+        self._batch: Batch | None = None
+        self._batch_thread: int | None = None
+        self.taps: list = []                # callables(frame0, block) fed by offline renders
         for i in range(N_SLOTS):
             setattr(self, f"d{i + 1}", SlotHandle(self, i))
 
     def _report(self, msg: str) -> None:
         self.report(msg)
+
+    # -- changes: applied at once, or collected into a batch --------------------------------
+    def _change(self, description: str, fn) -> None:
+        batch = self._batch
+        if batch is not None and self._batch_thread == threading.get_ident():
+            batch.ops.append((description, fn))
+            return
+        with self._lock:
+            fn()
+
+    @contextmanager
+    def batch(self):
+        """Collect the changes made inside (play, stop, hush, solo, mute, setcps) and apply
+        them together, between two scheduler advances, when the block ends (also when it
+        raises: what ran before the error stands). Yields the Batch, whose `cursor` and
+        `frame` say where the changes took effect."""
+        if self._batch is not None:
+            raise RuntimeError("batches do not nest")
+        batch = Batch()
+        self._batch, self._batch_thread = batch, threading.get_ident()
+        try:
+            yield batch
+        finally:
+            self._batch, self._batch_thread = None, None
+            with self._lock:
+                batch.cursor = self.scheduler.cursor
+                batch.frame = _exact_frame(self.clock, batch.cursor)
+                for _description, fn in batch.ops:
+                    fn()
 
     # -- the performer's verbs -------------------------------------------------------------
     def play(self, index: int, pattern, source: str = "") -> None:
@@ -104,9 +175,18 @@ class Session:
         its first cycle, or names an unknown sample, raises here and the slot keeps playing
         its last good pattern."""
         pat = as_pattern(pattern)
-        self.check(pat)
-        self.slots.set(index, pat, source)
-        self.slots.mark_good(index, pat)
+        if pat is silence:
+            pat = None
+        if pat is not None:
+            self.check(pat)
+        slots = self.slots
+
+        def apply():
+            slots.set(index, pat, source)
+            if pat is not None:
+                slots.mark_good(index, pat)
+
+        self._change(f"d{index + 1} {'set' if pat is not None else 'stopped'}", apply)
 
     def check(self, pat: Pattern, cycles: int = 1) -> None:
         """Query the pattern's next cycle and resolve its sample names (raises on problems)."""
@@ -118,31 +198,54 @@ class Session:
                 self.library.get(value["s"], int(n) if isinstance(n, (int, float)) else 0)
 
     def hush(self) -> None:
-        """Stop every slot."""
-        self.slots.hush()
+        """Stop every slot (and forget solos)."""
+        self._change("hush", self.slots.hush)
 
     def setcps(self, cps) -> None:
         """Tempo in cycles per second, from the next scheduled event on."""
-        self.clock.set_cps(cps, self.scheduler.cursor)
+        value = _positive(cps, "cps")
+        self._change(f"cps {float(value):g}", lambda: self.clock.set_cps(value, self.scheduler.cursor))
 
     def setbpm(self, bpm) -> None:
         """Tempo in beats per minute (4 beats per cycle)."""
-        self.clock.set_bpm(bpm, self.scheduler.cursor)
+        value = _positive(bpm, "bpm")
+        self._change(f"bpm {float(value):g}", lambda: self.clock.set_bpm(value, self.scheduler.cursor))
 
     def solo(self, *slots) -> None:
-        for s in slots:
-            self.slots.solo(_index(s), True)
+        """Only these slots sound (solo(d1, d3)); unsolo() ends it."""
+        for i in [_index(s) for s in slots]:
+            self._change(f"d{i + 1} solo", lambda i=i: self.slots.solo(i, True))
 
     def unsolo(self) -> None:
-        self.slots.unsolo()
+        """Every unmuted slot sounds again."""
+        self._change("unsolo", self.slots.unsolo)
 
     def mute(self, *slots) -> None:
-        for s in slots:
-            self.slots.mute(_index(s), True)
+        """Silence these slots without forgetting their patterns (unmute() brings them back)."""
+        for i in [_index(s) for s in slots]:
+            self._change(f"d{i + 1} mute", lambda i=i: self.slots.mute(i, True))
 
     def unmute(self, *slots) -> None:
-        for s in slots:
-            self.slots.mute(_index(s), False)
+        """Unmute these slots; with no argument, every slot."""
+        if not slots:
+            table = self.slots
+            self._change("unmute all", lambda: [table.mute(i, False) for i in range(len(table))])
+            return
+        for i in [_index(s) for s in slots]:
+            self._change(f"d{i + 1} unmute", lambda i=i: self.slots.mute(i, False))
+
+    # -- banks ----------------------------------------------------------------------------
+    def add_bank(self, bank, first: bool = True) -> None:
+        """Register a bank with the session's library (first: its names win), by swapping in a
+        new library: the scheduler picks it up at its next trigger."""
+        from ..bank import SampleLibrary
+
+        if any(b is bank for b in self.library.banks):
+            return
+        banks = (bank, *self.library.banks) if first else (*self.library.banks, bank)
+        library = SampleLibrary(banks, sr=self.library.sr)
+        self.library = library
+        self.packer.sample_ids.library = library
 
     # -- live -----------------------------------------------------------------------------
     def start(self, backend: str = "auto", device=None) -> Session:
@@ -153,7 +256,8 @@ class Session:
         self.output = open_output(self.engine, backend=backend, device=device,
                                   blocksize=self.blocksize, samplerate=self.sr, report=self._report)
         self.output.start()
-        self._thread = SchedulerThread(self.scheduler, lambda: self.engine.frame, self.lookahead_s)
+        self._thread = SchedulerThread(_LockedScheduler(self.scheduler, self._lock),
+                                       lambda: self.engine.frame, self.lookahead_s)
         self._thread.start()
         return self
 
@@ -179,11 +283,15 @@ class Session:
         out = np.zeros((n_frames, 2), dtype=np.float32)
         lookahead = int(self.lookahead_s * self.sr)
         done = 0
+        frame0 = self.engine.frame
         while done < n_frames:
             n = min(self.blocksize, n_frames - done)
-            self.scheduler.advance(self.engine.frame + n + lookahead)
+            with self._lock:
+                self.scheduler.advance(self.engine.frame + n + lookahead)
             out[done:done + n] = self.engine.render(n)
             done += n
+        for tap in list(self.taps):
+            tap(frame0, out)
         return out
 
     def render(self, cycles) -> np.ndarray:
@@ -193,14 +301,29 @@ class Session:
         return self.render_frames(max(0, end_frame - self.engine.frame))
 
 
+def _exact_frame(clock, cycle) -> int:
+    exact = clock.frame_exact(cycle)
+    return int(exact) if exact.denominator == 1 else round(exact)
+
+
+def _positive(x, what: str):
+    try:
+        value = Fraction(x) if not isinstance(x, Fraction) else x
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a number, got {x!r}") from None
+    if value <= 0:
+        raise ValueError(f"{what} must be positive, got {x!r}")
+    return value
+
+
 def _index(slot) -> int:
     if isinstance(slot, SlotHandle):
         return slot.index
-    if isinstance(slot, int):
+    if isinstance(slot, int) and not isinstance(slot, bool) and 1 <= slot <= N_SLOTS:
         return slot - 1
-    if isinstance(slot, str) and slot.startswith("d"):
+    if isinstance(slot, str) and slot[:1] == "d" and slot[1:].isdigit() and 1 <= int(slot[1:]) <= N_SLOTS:
         return int(slot[1:]) - 1
-    raise ValueError(f"expected a slot like d1 or 1, got {slot!r}")
+    raise ValueError(f"expected a slot d1 .. d{N_SLOTS} (or 1 .. {N_SLOTS}), got {slot!r}")
 
 
 def _library_from(banks, sr, SampleLibrary, default_library):
