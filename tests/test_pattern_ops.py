@@ -2316,3 +2316,9 @@ def test_silence_and_nothing():
     assert lines(silence, 0, 3) == []
     assert lines(nothing, 0, 3) == []
     assert lines(stack(silence, pure(1))) == expected("0 1 | 1")
+
+
+def test_loop_at_cps_takes_factor_then_cps():
+    # as Strudel 1.2.6's s("bev").loopAtCps(2, 1) (node); the arguments used to be taken out of order
+    assert lines(s("bev").loop_at_cps(2, 1)) == expected("0 2 [0 1] | s=bev speed=0.5 unit=c")
+    assert lines(s("bev").loop_at_cps(2, 1), 1, 2) == expected("0 2 [1 2] | s=bev speed=0.5 unit=c")

@@ -410,6 +410,11 @@ def is_pattern(x) -> bool:
 
 
 def gap(steps) -> Pattern:
+    """Silence that takes up `steps` steps.
+
+    >>> show(stepcat("a", gap(2)))
+    0 1/3 | a
+    """
     return Pattern(lambda state: [], steps)
 
 
@@ -418,7 +423,11 @@ nothing = gap(0)
 
 
 def pure(value) -> Pattern:
-    """A pattern repeating `value` once per cycle."""
+    """A pattern repeating `value` once per cycle.
+
+    >>> show(pure("a"))
+    0 1 | a
+    """
 
     def q(state):
         span = state.span
@@ -436,7 +445,13 @@ def pure(value) -> Pattern:
 
 
 def reify(thing) -> Pattern:
-    """A pattern from a value: patterns stay, strings are mini-notation, anything else is pure."""
+    """A pattern from a value: patterns stay, strings are mini-notation, anything else is pure.
+
+    >>> show(reify("a [b c]"))
+    0 1/2 | a
+    1/2 3/4 | b
+    3/4 1 | c
+    """
     if isinstance(thing, Pattern):
         return thing
     if isinstance(thing, str):
@@ -451,7 +466,13 @@ def _reify_or_seq(x) -> Pattern:
 
 
 def stack(*pats) -> Pattern:
-    """Play patterns at the same time."""
+    """Play patterns at the same time.
+
+    >>> show(stack(sequence("a", "b"), "c"))
+    0 1/2 | a
+    0 1 | c
+    1/2 1 | b
+    """
     pats = [_reify_or_seq(p) for p in pats]
 
     def q(state):
@@ -461,7 +482,13 @@ def stack(*pats) -> Pattern:
 
 
 def slowcat(*pats) -> Pattern:
-    """Concatenate patterns, one cycle each (Strudel's cat)."""
+    """Concatenate patterns, one cycle each (Strudel's cat).
+
+    >>> show(slowcat("a", sequence("b", "c")).fast(2))
+    0 1/2 | a
+    1/2 3/4 | b
+    3/4 1 | c
+    """
     pats = [fastcat(*p) if isinstance(p, list) else reify(p) for p in pats]
     if len(pats) == 1:
         return pats[0]
@@ -486,7 +513,11 @@ cat = slowcat
 
 
 def slowcat_prime(*pats) -> Pattern:
-    """Cycle n plays pattern n mod len, without shifting time (used by every/first_of)."""
+    """Cycle n plays pattern n mod len, without shifting time (used by every/first_of).
+
+    >>> show(slowcat_prime(sequence("a", "b"), "c"), begin=1)
+    1 2 | c
+    """
     pats = [reify(p) for p in pats]
     n = len(pats)
 
@@ -501,7 +532,13 @@ def slowcat_prime(*pats) -> Pattern:
 
 
 def fastcat(*pats) -> Pattern:
-    """Concatenate patterns, all squeezed into one cycle."""
+    """Concatenate patterns, all squeezed into one cycle.
+
+    >>> show(fastcat("a", sequence("b", "c")))
+    0 1/2 | a
+    1/2 3/4 | b
+    3/4 1 | c
+    """
     result = slowcat(*pats)
     if len(pats) > 1:
         result = result._fast(len(pats))
@@ -510,6 +547,13 @@ def fastcat(*pats) -> Pattern:
 
 
 def sequence(*pats) -> Pattern:
+    """Concatenate patterns (lists are subsequences) into one cycle (Strudel's seq).
+
+    >>> show(sequence("a", ["b", "c"]))
+    0 1/2 | a
+    1/2 3/4 | b
+    3/4 1 | c
+    """
     return fastcat(*pats)
 
 
@@ -527,7 +571,12 @@ def _sequence_count(x):
 
 
 def stepcat(*timepats) -> Pattern:
-    """Concatenate patterns in one cycle, each taking time in proportion to its steps."""
+    """Concatenate patterns in one cycle, each taking time in proportion to its steps.
+
+    >>> show(stepcat([1, "a"], [3, "b"]))
+    0 1/4 | a
+    1/4 1 | b
+    """
     if not timepats:
         return nothing
     pairs = []
@@ -579,7 +628,18 @@ def _polymeter_list_steps(steps, *args):
 
 
 def polymeter(*args) -> Pattern:
-    """Align patterns by steps: each plays its steps at the same rate (lcm of step counts)."""
+    """Align patterns by steps: each plays its steps at the same rate (lcm of step counts).
+
+    >>> show(polymeter(sequence("a", "b"), sequence("c", "d", "e", "f")))
+    0 1/4 | a
+    0 1/4 | c
+    1/4 1/2 | b
+    1/4 1/2 | d
+    1/2 3/4 | a
+    1/2 3/4 | e
+    3/4 1 | b
+    3/4 1 | f
+    """
     if args and isinstance(args[0], list):
         return _polymeter_list_steps(0, *args)
     args = [reify(a) for a in args]
@@ -595,23 +655,47 @@ def polymeter(*args) -> Pattern:
 
 
 def arrange(*sections) -> Pattern:
-    """Sections of [cycles, pattern], played in turn."""
+    """Sections of [cycles, pattern], played in turn.
+
+    >>> show(arrange([1, "a"], [2, "b"]).fast(3))
+    0 1/3 | a
+    1/3 2/3 | b
+    2/3 1 | b
+    """
     total = sum(to_fraction(c) for c, _ in sections)
     parts = [[to_fraction(c), reify(p).fast(c)] for c, p in sections]
     return stepcat(*parts).slow(total)
 
 
 def steady(value) -> Pattern:
+    """A continuous pattern holding one value.
+
+    >>> show(steady("a"))
+    ~ [0 1] | a
+    """
     return Pattern(lambda state: [Hap(None, state.span, value)])
 
 
 def signal(fn) -> Pattern:
-    """A continuous pattern: fn(t, controls) sampled at the begin of each query."""
+    """A continuous pattern: fn(t, controls) sampled at the begin of each query.
+
+    >>> show(signal(lambda t, c: t * 2).segment(2))
+    0 1/2 | 0
+    1/2 1 | 1
+    """
     return Pattern(lambda state: [Hap(None, state.span, fn(state.span.begin, state.controls))])
 
 
 # -- time primitives ------------------------------------------------------------------------
 def fast_prim(self, factor) -> Pattern:
+    """Speed up by an exact factor (`fast` with a plain value).
+
+    >>> show(fast_prim(sequence("a", "b"), 2))
+    0 1/4 | a
+    1/4 1/2 | b
+    1/2 3/4 | a
+    3/4 1 | b
+    """
     factor = to_fraction(factor)
     if factor == 0:
         return silence
@@ -633,6 +717,12 @@ def fast_prim(self, factor) -> Pattern:
     return Pattern(q, self._steps)
 
 def early_prim(self, offset) -> Pattern:
+    """Shift earlier by an exact offset (`early` with a plain value).
+
+    >>> show(early_prim(sequence("a", "b"), 0.5))
+    0 1/2 | b
+    1/2 1 | a
+    """
     offset = to_fraction(offset)
     if offset == 0:
         return Pattern(self.query, self._steps)
@@ -654,6 +744,12 @@ def early_prim(self, offset) -> Pattern:
     return Pattern(q, self._steps)
 
 def fast_gap_prim(self, factor) -> Pattern:
+    """`fast_gap` with a plain value.
+
+    >>> show(fast_gap_prim(sequence("a", "b"), 2))
+    0 1/4 | a
+    1/4 1/2 | b
+    """
     factor = to_fraction(factor)
     if factor <= 0:
         return silence
@@ -681,6 +777,12 @@ def fast_gap_prim(self, factor) -> Pattern:
     return self.with_query_span_maybe(qf).with_hap(ef).split_queries()
 
 def compress_prim(self, b, e) -> Pattern:
+    """`compress` with plain values.
+
+    >>> show(compress_prim(sequence("a", "b"), 0.5, 1))
+    1/2 3/4 | a
+    3/4 1 | b
+    """
     b, e = to_fraction(b), to_fraction(e)
     if b > e or b > 1 or e > 1 or b < 0 or e < 0:
         return silence
@@ -689,6 +791,14 @@ def compress_prim(self, b, e) -> Pattern:
     return early_prim(fast_gap_prim(self, 1 / (e - b)), -b)
 
 def focus_prim(self, b, e) -> Pattern:
+    """`focus` with plain values.
+
+    >>> show(focus_prim(sequence("a", "b"), 0, 0.5))
+    0 1/4 | a
+    1/4 1/2 | b
+    1/2 3/4 | a
+    3/4 1 | b
+    """
     b, e = to_fraction(b), to_fraction(e)
     return early_prim(fast_prim(early_prim(self, sam(b)), 1 / (e - b)), -b)
 

@@ -50,11 +50,42 @@ def _struct_bits(bits, pat):
     return pat.struct(bits)
 
 
-euclid = register("euclid", lambda p, s, pat: _struct_bits(euclid_bits(p, s), pat))
-euclid_rot = register(["euclid_rot", "euclidrot"], lambda p, s, r, pat: _struct_bits(euclid_bits(p, s, r), pat))
+def _euclid(p, s, pat):
+    """Play the pattern on a euclidean rhythm of `p` pulses over `s` steps.
+
+    >>> show(pure("x").euclid(3, 8))
+    0 1/8 | x
+    3/8 1/2 | x
+    3/4 7/8 | x
+    """
+    return _struct_bits(euclid_bits(p, s), pat)
+
+
+euclid = register("euclid", _euclid)
+
+
+def _euclid_rot(p, s, r, pat):
+    """euclid, the rhythm rotated right by r steps (as Strudel; the mini form is `x(3,8,2)`).
+
+    >>> show(pure("x").euclid_rot(3, 8, 2))
+    0 1/8 | x
+    1/4 3/8 | x
+    5/8 3/4 | x
+    """
+    return _struct_bits(euclid_bits(p, s, r), pat)
+
+
+euclid_rot = register(["euclid_rot", "euclidrot"], _euclid_rot)
 
 
 def _bjork(euc, pat):
+    """euclid from one list: [pulses, steps, rotation].
+
+    >>> show(pure("x").bjork([3, 8, 2]))
+    0 1/8 | x
+    1/4 3/8 | x
+    5/8 3/4 | x
+    """
     if not isinstance(euc, (list, tuple)):
         euc = [euc]
     pulses = euc[0]
@@ -67,6 +98,14 @@ bjork = register("bjork", _bjork)
 
 
 def _euclid_legato(pulses, steps, rotation, pat):
+    """euclid_legato, shifted later by `rotation` steps.
+
+    >>> show(pure("x").euclid_legato_rot(3, 8, 1))
+    -1/8 1/8 [0 1/8] | x
+    1/8 1/2 | x
+    1/2 7/8 | x
+    7/8 9/8 [7/8 1] | x
+    """
     pulses, steps = int(pulses), int(steps)
     if pulses < 1:
         return silence
@@ -75,5 +114,18 @@ def _euclid_legato(pulses, steps, rotation, pat):
     return pat.struct(stepcat(*gapless)).late(to_fraction(rotation) / steps)
 
 
-euclid_legato = register("euclid_legato", lambda p, s, pat: _euclid_legato(p, s, 0, pat))
+def _euclid_legato_plain(p, s, pat):
+    """euclid, each pulse held until the next.
+
+    >>> show(pure("x").euclid_legato(3, 8))
+    0 3/8 | x
+    3/8 3/4 | x
+    3/4 1 | x
+    """
+    return _euclid_legato(p, s, 0, pat)
+
+
+euclid_legato = register("euclid_legato", _euclid_legato_plain)
+
+
 euclid_legato_rot = register("euclid_legato_rot", _euclid_legato)

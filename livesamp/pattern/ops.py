@@ -127,29 +127,91 @@ class BoundOperator:
         return self._run("in_", other)
 
     def in_(self, *other):
+        """Structure from the left (the default).
+
+        >>> show(sequence(1, 2).add.in_(sequence(10, 20, 30)))
+        0 1/2 [0 1/3] | 11
+        0 1/2 [1/3 1/2] | 21
+        1/2 1 [1/2 2/3] | 22
+        1/2 1 [2/3 1] | 32
+        """
         return self._run("in_", other)
 
     def out(self, *other):
+        """Structure from the right.
+
+        >>> show(sequence(1, 2).add.out(sequence(10, 20, 30)))
+        0 1/3 | 11
+        1/3 2/3 [1/3 1/2] | 21
+        1/3 2/3 [1/2 2/3] | 22
+        2/3 1 | 32
+        """
         return self._run("out", other)
 
     def mix(self, *other):
+        """Structure from both sides: events where they overlap.
+
+        >>> show(sequence(1, 2).add.mix(sequence(10, 20, 30)))
+        0 1/3 | 11
+        1/3 1/2 | 21
+        1/2 2/3 | 22
+        2/3 1 | 32
+        """
         return self._run("mix", other)
 
     def squeeze(self, *other):
+        """Squeeze a whole cycle of the right into each event of the left.
+
+        >>> show(sequence(1, 2).add.squeeze(sequence(10, 20)))
+        0 1/4 | 11
+        1/4 1/2 | 21
+        1/2 3/4 | 12
+        3/4 1 | 22
+        """
         return self._run("squeeze", other)
 
     squeezein = squeeze
 
     def squeezeout(self, *other):
+        """Squeeze a whole cycle of the left into each event of the right.
+
+        >>> show(sequence(1, 2).add.squeezeout(sequence(10, 20)))
+        0 1/4 | 11
+        1/4 1/2 | 12
+        1/2 3/4 | 21
+        3/4 1 | 22
+        """
         return self._run("squeezeout", other)
 
     def reset(self, *other):
+        """Structure from the right; the left restarts (from its cycle position) at each of its events.
+
+        >>> show(sequence(1, 2, 3, 4).add.reset(sequence(10, 20)))
+        0 1/4 | 11
+        1/4 1/2 | 12
+        1/2 3/4 | 21
+        3/4 1 | 22
+        """
         return self._run("reset", other)
 
     def restart(self, *other):
+        """Structure from the right; the left restarts from cycle 0 at each of its events.
+
+        >>> show(sequence(1, 2, 3, 4).add.restart(sequence(10, 20)))
+        0 1/4 | 11
+        1/4 1/2 | 12
+        1/2 3/4 | 21
+        3/4 1 | 22
+        """
         return self._run("restart", other)
 
     def poly(self, *other):
+        """Align both sides by steps (polymeter) first.
+
+        >>> show(sequence(1, 2).add.poly(sequence(10, 20, 30)))
+        0 1/2 | 11
+        1/2 1 | 22
+        """
         return self._run("poly", other)
 
     def __repr__(self) -> str:
@@ -178,23 +240,79 @@ def _install() -> None:
 _install()
 
 
-def _curried_op(name: str):
+def _curried_op(name: str, doc: str | None = None):
     def top(a, b=None, *rest):
         if b is None:
             return lambda pat: getattr(reify(pat), name)(a)
         return getattr(reify(b), name)(a)
 
     top.__name__ = name
+    top.__doc__ = doc
     return top
 
 
-set = _curried_op("set")  # noqa: A001 - Strudel's name
-keep = _curried_op("keep")
-add = _curried_op("add")
-sub = _curried_op("sub")
-mul = _curried_op("mul")
-div = _curried_op("div")
-mod = _curried_op("mod")
-pow = _curried_op("pow")  # noqa: A001
-struct = _curried_op("struct")
-mask = _curried_op("mask")
+set = _curried_op("set", """Take values from the other pattern (merging controls), structure from the left.
+
+    >>> show(s(sequence("a", "b")).set(n(sequence(1, 2, 3))))
+    0 1/2 [0 1/3] | s=a n=1
+    0 1/2 [1/3 1/2] | s=a n=2
+    1/2 1 [1/2 2/3] | s=b n=2
+    1/2 1 [2/3 1] | s=b n=3
+    """)  # noqa: A001 - Strudel's name
+keep = _curried_op("keep", """Keep the left values (merging in the other's new controls), structure from the left.
+
+    >>> show(n(sequence(1, 2)).keep(s("x").n(10)))
+    0 1/2 | n=1 s=x
+    1/2 1 | n=2 s=x
+    """)
+add = _curried_op("add", """Add, structure from the left (`.out`, `.mix`, `.squeeze` for the other forms).
+
+    >>> show(sequence(1, 2).add(sequence(10, 20, 30)))
+    0 1/2 [0 1/3] | 11
+    0 1/2 [1/3 1/2] | 21
+    1/2 1 [1/2 2/3] | 22
+    1/2 1 [2/3 1] | 32
+    """)
+sub = _curried_op("sub", """Subtract, structure from the left.
+
+    >>> show(sequence(10, 20).sub(1))
+    0 1/2 | 9
+    1/2 1 | 19
+    """)
+mul = _curried_op("mul", """Multiply, structure from the left.
+
+    >>> show(n(sequence(1, 2)).mul(n(10)))
+    0 1/2 | n=10
+    1/2 1 | n=20
+    """)
+div = _curried_op("div", """Divide, structure from the left.
+
+    >>> show(sequence(1, 2).div(4))
+    0 1/2 | 0.25
+    1/2 1 | 0.5
+    """)
+mod = _curried_op("mod", """Modulo, with the sign of the divisor.
+
+    >>> show(sequence(5, -5).mod(3))
+    0 1/2 | 2
+    1/2 1 | 1
+    """)
+pow = _curried_op("pow", """Raise to a power.
+
+    >>> show(sequence(2, 3).pow(2))
+    0 1/2 | 4
+    1/2 1 | 9
+    """)  # noqa: A001
+struct = _curried_op("struct", """Take the structure from a boolean pattern: events where it is true.
+
+    >>> show(pure("a").struct(sequence(True, False, True, True)))
+    0 1/4 | a
+    1/2 3/4 | a
+    3/4 1 | a
+    """)
+mask = _curried_op("mask", """Keep the parts of events where a boolean pattern is true.
+
+    >>> show(sequence("a", "b", "c", "d").mask(sequence(True, False)))
+    0 1/4 | a
+    1/4 1/2 | b
+    """)

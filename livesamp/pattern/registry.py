@@ -102,6 +102,7 @@ def register(names, func, patternify: bool = True, preserve_steps: bool = False,
         return result
 
     as_method.__doc__ = func.__doc__
+    pfunc.__doc__ = func.__doc__  # so help(fast) shows it too
     curried = curry(pfunc, arity, main)
     for name in names:
         if method:

@@ -15,7 +15,12 @@ def _require_controls(v, what):
 
 
 def _chop(n, pat):
-    """Cut each event into n parts, each playing the next part of the sample (begin/end)."""
+    """Cut each event into n parts, each playing the next part of the sample (begin/end).
+
+    >>> show(s("bev").chop(2))
+    0 1/2 | s=bev begin=0 end=0.5
+    1/2 1 | s=bev begin=0.5 end=1
+    """
     n = int(n)
     slices = [{"begin": i / n, "end": (i + 1) / n} for i in range(n)]
 
@@ -34,7 +39,14 @@ chop = register("chop", _chop)
 
 
 def _striate(n, pat):
-    """Play the whole cycle n times, the k-th time with the k-th slice of each sample."""
+    """Play the whole cycle n times, the k-th time with the k-th slice of each sample.
+
+    >>> show(s(sequence("a", "b")).striate(2))
+    0 1/4 | s=a begin=0 end=0.5
+    1/4 1/2 | s=b begin=0 end=0.5
+    1/2 3/4 | s=a begin=0.5 end=1
+    3/4 1 | s=b begin=0.5 end=1
+    """
     n = int(n)
     slice_pat = slowcat(*[pure({"begin": i / n, "end": (i + 1) / n}) for i in range(n)])
     return pat.set(slice_pat)._fast(n).set_steps(None if pat._steps is None else pat._steps * n)
@@ -44,7 +56,12 @@ striate = register("striate", _striate)
 
 
 def _slice(npat, ipat, opat):
-    """Play slice i of n equal slices (or of a list of breakpoints), structure from ipat."""
+    """Play slice i of n equal slices (or of a list of breakpoints), structure from ipat.
+
+    >>> show(s("bev").slice(4, sequence(0, 2)))
+    0 1/2 | begin=0 end=0.25 _slices=4 s=bev
+    1/2 1 | begin=0.5 end=0.75 _slices=4 s=bev
+    """
 
     def by_n(n):
         def by_i(i):
@@ -67,7 +84,12 @@ slice = register("slice", _slice, False)  # noqa: A001
 
 
 def _splice(npat, ipat, opat):
-    """Like slice, with the speed set so each slice fills its event (unit 'c')."""
+    """Like slice, with the speed set so each slice fills its event (unit 'c').
+
+    >>> show(s("bev").splice(4, sequence(0, 2)))
+    0 1/2 | speed=0.5 unit=c begin=0 end=0.25 _slices=4 s=bev
+    1/2 1 | speed=0.5 unit=c begin=0.5 end=0.75 _slices=4 s=bev
+    """
     sliced = _slice(npat, ipat, opat)
 
     def q(state):
@@ -90,7 +112,11 @@ def _loop_at_with(factor, pat, cps=0.5):
 
 
 def _loop_at(factor, pat):
-    """Fit the sample to `factor` cycles (speed from the tempo, unit 'c')."""
+    """Fit the sample to `factor` cycles (speed from the tempo, unit 'c').
+
+    >>> show(s("bev").loop_at(2))
+    0 2 [0 1] | s=bev speed=0.25 unit=c
+    """
     steps = None if pat._steps is None else pat._steps / to_fraction(factor)
 
     def q(state):
@@ -100,11 +126,25 @@ def _loop_at(factor, pat):
 
 
 loop_at = register(["loop_at", "loopat"], _loop_at)
-loop_at_cps = register(["loop_at_cps", "loopatcps"], _loop_at_with)
+def _loop_at_cps(factor, cps, pat):
+    """loop_at for a given tempo in cycles per second.
+
+    >>> show(s("bev").loop_at_cps(2, 1))
+    0 2 [0 1] | s=bev speed=0.5 unit=c
+    """
+    return _loop_at_with(factor, pat, cps)
+
+
+loop_at_cps = register(["loop_at_cps", "loopatcps"], _loop_at_cps)
 
 
 def _fit(pat):
-    """Set the speed so each event's sample slice fills the event."""
+    """Set the speed so each event's sample slice fills the event.
+
+    >>> show(s(sequence("a", "b")).begin(0.5).fit())
+    0 1/2 | s=a begin=0.5 speed=1 unit=c
+    1/2 1 | s=b begin=0.5 speed=1 unit=c
+    """
 
     def fn(haps, state):
         cps = state.controls.get("_cps") or 1

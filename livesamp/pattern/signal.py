@@ -1,6 +1,12 @@
 """Continuous signals and Strudel's seeded randomness (the legacy xorshift RNG), bit for bit.
 
 Randomness is a pure function of cycle time: rand at time t is the same in every render.
+
+>>> show(sine.segment(4))
+0 1/4 | 0.5
+1/4 1/2 | 1
+1/2 3/4 | 0.5
+3/4 1 | 0
 """
 from __future__ import annotations
 
@@ -111,7 +117,14 @@ def _brand_by(p):
 
 
 def brand_by(p):
-    """Random booleans, true with probability p."""
+    """Random booleans, true with probability p.
+
+    >>> show(brand_by(0.25).segment(4))
+    0 1/4 | true
+    1/4 1/2 | false
+    1/2 3/4 | false
+    3/4 1 | true
+    """
     return reify(p).fmap(_brand_by).inner_join()
 
 
@@ -123,7 +136,14 @@ def _irand(n):
 
 
 def irand(n):
-    """Random whole numbers 0 .. n-1."""
+    """Random whole numbers 0 .. n-1.
+
+    >>> show(irand(8).segment(4))
+    0 1/4 | 0
+    1/4 1/2 | 2
+    1/2 3/4 | 2
+    3/4 1 | 1
+    """
     return reify(n).fmap(_irand).inner_join()
 
 
@@ -136,24 +156,57 @@ def _choose_with(pat, xs):
 
 
 def choose_with(pat, xs):
+    """Pick from xs by the value (0..1) of pat; the structure comes from where it is used.
+
+    >>> show(choose_with(sequence(0, 0.5, 0.9), ["a", "b", "c"]))
+    0 1/3 | a
+    1/3 2/3 | b
+    2/3 1 | c
+    """
     return _choose_with(reify(pat), xs).outer_join()
 
 
 def choose_in_with(pat, xs):
+    """Like choose_with, the chosen pattern's own structure kept (inner join).
+
+    >>> show(choose_in_with(sequence(0, 0.9), [sequence("a", "b"), "c"]))
+    0 1/2 | a
+    0 1 [1/2 1] | c
+    """
     return _choose_with(reify(pat), xs).inner_join()
 
 
 def choose(*xs):
-    """Pick one of xs at random for each event (structure from the pattern it is used in)."""
+    """Pick one of xs at random for each event (structure from the pattern it is used in).
+
+    >>> show(sequence(1, 1, 1, 1).set(choose("a", "b", "c")))
+    0 1/4 | a
+    1/4 1/2 | b
+    1/2 3/4 | a
+    3/4 1 | a
+    """
     return choose_with(rand, xs)
 
 
 def choose_in(*xs):
+    """Pick one of xs at random, keeping the chosen pattern's structure.
+
+    >>> show(choose_in(sequence("a", "b"), "c").segment(1))
+    0 1 [0 1/2] | a
+    0 1 [1/2 1] | b
+    """
     return choose_in_with(rand, xs)
 
 
 def choose_cycles(*xs):
-    """Pick one of xs at random each cycle, with its own structure."""
+    """Pick one of xs at random each cycle, with its own structure.
+
+    >>> show(choose_cycles("a", "b", "c").fast(4))
+    0 1/4 | a
+    1/4 1/2 | b
+    1/2 3/4 | c
+    3/4 1 | a
+    """
     return choose_in_with(rand.segment(1), xs)
 
 
@@ -194,11 +247,26 @@ def _sequence_p(pats):
 
 
 def wchoose(*pairs):
-    """Weighted choice: wchoose([value, weight], ...)."""
+    """Weighted choice: wchoose([value, weight], ...).
+
+    >>> show(sequence(1, 1, 1, 1).set(wchoose(["a", 1], ["b", 3])))
+    0 1/4 | a
+    1/4 1/2 | b
+    1/2 3/4 | b
+    3/4 1 | a
+    """
     return _wchoose_with(rand, *pairs).outer_join()
 
 
 def wchoose_cycles(*pairs):
+    """Weighted choice of a whole pattern each cycle: wchoose_cycles([pat, weight], ...).
+
+    >>> show(wchoose_cycles(["a", 1], ["b", 3]).fast(4))
+    0 1/4 | a
+    1/4 1/2 | b
+    1/2 3/4 | b
+    3/4 1 | a
+    """
     return _wchoose_with(rand.segment(1), *pairs).inner_join()
 
 
@@ -206,35 +274,119 @@ wrandcat = wchoose_cycles
 
 
 def run(n):
-    """0 .. n-1 as a sequence."""
+    """0 .. n-1 as a sequence.
+
+    >>> show(run(4))
+    0 1/4 | 0
+    1/4 1/2 | 1
+    1/2 3/4 | 2
+    3/4 1 | 3
+    """
     from .transform import range as _  # noqa: F401  (registers range/segment)
 
     return saw.range(0, n).round().segment(n)
 
 
 def binary_n(n, bits=16):
+    """The `bits` lowest bits of n, highest first.
+
+    >>> show(binary_n(5, 4))
+    0 1/4 | 0
+    1/4 1/2 | 1
+    1/2 3/4 | 0
+    3/4 1 | 1
+    """
     bits = reify(bits)
     bit_pos = run(bits).mul(-1).add(bits.sub(1))
     return reify(n).segment(bits).brshift(bit_pos).band(pure(1))
 
 
 def binary(n):
+    """The bits of n, highest first.
+
+    >>> show(binary(5))
+    0 1/3 | 1
+    1/3 2/3 | 0
+    2/3 1 | 1
+    """
     bits = reify(n).fmap(lambda v: math.log2(v) if v > 0 else -math.inf).floor().add(1)
     return binary_n(n, bits)
 
 
 # -- randomness as pattern transformations ------------------------------------------------
 def _degrade_by_with(with_pat, x, pat):
+    """Keep the events where with_pat is above x (use the plain form, `_degrade_by_with`, as in Strudel).
+
+    >>> show(sequence(0, 1, 2, 3)._degrade_by_with(sequence(0.2, 0.8), 0.5))
+    1/2 3/4 | 2
+    3/4 1 | 3
+    """
     x = float(x)
     return pat.fmap(lambda a: lambda _b: a).app_left(with_pat.filter_values(lambda v: v > x))
 
 
 degrade_by_with = register("degrade_by_with", _degrade_by_with, True, True)
-degrade_by = register("degrade_by", lambda x, pat: pat._degrade_by_with(rand, x), True, True)
-degrade = register("degrade", lambda pat: pat._degrade_by(0.5), True, True)
-undegrade_by = register("undegrade_by", lambda x, pat: pat._degrade_by_with(rand.fmap(lambda r: 1 - r), x),
+
+
+def _degrade_by(x, pat):
+    """Drop each event at random with probability x.
+
+    >>> show(sequence(0, 1, 2, 3, 4, 5, 6, 7).degrade_by(0.5))
+    1/8 1/4 | 1
+    """
+    return pat._degrade_by_with(rand, x)
+
+
+degrade_by = register("degrade_by", _degrade_by, True, True)
+
+
+def _degrade(pat):
+    """Drop half of the events at random: degrade_by(0.5).
+
+    >>> show(sequence(0, 1, 2, 3, 4, 5, 6, 7).degrade())
+    1/8 1/4 | 1
+    """
+    return pat._degrade_by(0.5)
+
+
+degrade = register("degrade", _degrade, True, True)
+
+
+def _undegrade_by(x, pat):
+    """Keep exactly the events degrade_by(1 - x) would drop.
+
+    >>> show(sequence(0, 1, 2, 3, 4, 5, 6, 7).undegrade_by(0.5))
+    0 1/8 | 0
+    1/4 3/8 | 2
+    3/8 1/2 | 3
+    1/2 5/8 | 4
+    5/8 3/4 | 5
+    3/4 7/8 | 6
+    7/8 1 | 7
+    """
+    return pat._degrade_by_with(rand.fmap(lambda r: 1 - r), x)
+
+
+undegrade_by = register("undegrade_by", _undegrade_by,
                         True, True)
-undegrade = register("undegrade", lambda pat: pat._undegrade_by(0.5), True, True)
+
+
+def _undegrade(pat):
+    """undegrade_by(0.5): the events degrade drops.
+
+    >>> show(sequence(0, 1, 2, 3, 4, 5, 6, 7).undegrade())
+    0 1/8 | 0
+    1/4 3/8 | 2
+    3/8 1/2 | 3
+    1/2 5/8 | 4
+    5/8 3/4 | 5
+    3/4 7/8 | 6
+    7/8 1 | 7
+    """
+    return pat._undegrade_by(0.5)
+
+
+undegrade = register("undegrade", _undegrade, True, True)
 
 
 def _check_fn(fn):
@@ -244,17 +396,47 @@ def _check_fn(fn):
 
 
 def _sometimes_by(x, fn, pat):
-    """Apply fn to each event with probability x (chosen before fn runs)."""
+    """Apply fn to each event with probability x (chosen before fn runs).
+
+    >>> show(sequence(0, 1, 2, 3).sometimes_by(0.5, add(10)))
+    0 1/4 | 10
+    1/4 1/2 | 11
+    1/2 3/4 | 12
+    3/4 1 | 13
+    """
     _check_fn(fn)
     return reify(x).fmap(lambda x: stack(pat._degrade_by(x), fn(pat._undegrade_by(1 - x)))).inner_join()
 
 
 sometimes_by = register("sometimes_by", _sometimes_by)
-sometimes = register("sometimes", lambda fn, pat: pat._sometimes_by(0.5, fn))
+
+
+def _sometimes(fn, pat):
+    """Apply fn to half of the events, at random.
+
+    >>> show(sequence(0, 1, 2, 3, 4, 5, 6, 7).sometimes(add(10)))
+    0 1/8 | 10
+    1/8 1/4 | 1
+    1/4 3/8 | 12
+    3/8 1/2 | 13
+    1/2 5/8 | 14
+    5/8 3/4 | 15
+    3/4 7/8 | 16
+    7/8 1 | 17
+    """
+    return pat._sometimes_by(0.5, fn)
+
+
+sometimes = register("sometimes", _sometimes)
 
 
 def _some_cycles_by(x, fn, pat):
-    """Apply fn to whole cycles with probability x."""
+    """Apply fn to whole cycles with probability x.
+
+    >>> show(sequence(0, 1).some_cycles_by(0.5, add(10)), begin=1)
+    1 3/2 | 0
+    3/2 2 | 1
+    """
     _check_fn(fn)
     return reify(x).fmap(lambda x: stack(
         pat._degrade_by_with(rand._segment(1), x),
@@ -263,13 +445,105 @@ def _some_cycles_by(x, fn, pat):
 
 
 some_cycles_by = register("some_cycles_by", _some_cycles_by)
-some_cycles = register("some_cycles", lambda fn, pat: pat._some_cycles_by(0.5, fn))
-often = register("often", lambda fn, pat: pat.sometimes_by(0.75, fn))
-rarely = register("rarely", lambda fn, pat: pat.sometimes_by(0.25, fn))
-almost_never = register("almost_never", lambda fn, pat: pat.sometimes_by(0.1, fn))
-almost_always = register("almost_always", lambda fn, pat: pat.sometimes_by(0.9, fn))
-never = register("never", lambda fn, pat: pat)
-always = register("always", lambda fn, pat: _check_fn(fn)(pat))
+
+
+def _some_cycles(fn, pat):
+    """Apply fn to half of the cycles, at random.
+
+    >>> show(sequence(0, 1).some_cycles(add(10)), begin=1)
+    1 3/2 | 0
+    3/2 2 | 1
+    """
+    return pat._some_cycles_by(0.5, fn)
+
+
+some_cycles = register("some_cycles", _some_cycles)
+
+
+def _often(fn, pat):
+    """sometimes_by(0.75, fn).
+
+    >>> show(sequence(0, 1, 2, 3).often(add(10)))
+    0 1/4 | 10
+    1/4 1/2 | 11
+    1/2 3/4 | 12
+    3/4 1 | 13
+    """
+    return pat.sometimes_by(0.75, fn)
+
+
+often = register("often", _often)
+
+
+def _rarely(fn, pat):
+    """sometimes_by(0.25, fn).
+
+    >>> show(sequence(0, 1, 2, 3).rarely(add(10)))
+    0 1/4 | 10
+    1/4 1/2 | 1
+    1/2 3/4 | 2
+    3/4 1 | 13
+    """
+    return pat.sometimes_by(0.25, fn)
+
+
+rarely = register("rarely", _rarely)
+
+
+def _almost_never(fn, pat):
+    """sometimes_by(0.1, fn).
+
+    >>> show(sequence(0, 1, 2, 3).almost_never(add(10)))
+    0 1/4 | 10
+    1/4 1/2 | 1
+    1/2 3/4 | 2
+    3/4 1 | 3
+    """
+    return pat.sometimes_by(0.1, fn)
+
+
+almost_never = register("almost_never", _almost_never)
+
+
+def _almost_always(fn, pat):
+    """sometimes_by(0.9, fn).
+
+    >>> show(sequence(0, 1, 2, 3).almost_always(add(10)))
+    0 1/4 | 10
+    1/4 1/2 | 11
+    1/2 3/4 | 12
+    3/4 1 | 13
+    """
+    return pat.sometimes_by(0.9, fn)
+
+
+almost_always = register("almost_always", _almost_always)
+
+
+def _never(fn, pat):
+    """Never apply fn.
+
+    >>> show(sequence(0, 1).never(add(10)))
+    0 1/2 | 0
+    1/2 1 | 1
+    """
+    return pat
+
+
+never = register("never", _never)
+
+
+def _always(fn, pat):
+    """Always apply fn.
+
+    >>> show(sequence(0, 1).always(add(10)))
+    0 1/2 | 10
+    1/2 1 | 11
+    """
+    return _check_fn(fn)(pat)
+
+
+always = register("always", _always)
 
 
 def _with_seed(fn, pat):
@@ -281,7 +555,17 @@ def _with_seed(fn, pat):
     return Pattern(q, pat._steps)
 
 
-seed = register("seed", lambda n, pat: _with_seed(lambda _s: n, pat))
+def _seed(n, pat):
+    """Offset the random numbers of the pattern by n (a different but repeatable randomness).
+
+    >>> show(rand.segment(2).seed(1))
+    0 1/2 | 0.519542
+    1/2 1 | 0.608408
+    """
+    return _with_seed(lambda _s: n, pat)
+
+
+seed = register("seed", _seed)
 
 
 def _randrun(n: int):
@@ -299,5 +583,31 @@ def _rearrange_with(ipat, n, pat):
     return ipat.fmap(lambda i: pats[i].repeat_cycles(n)._fast(n)).inner_join()
 
 
-shuffle = register("shuffle", lambda n, pat: _rearrange_with(_randrun(int(n)), int(n), pat))
-scramble = register("scramble", lambda n, pat: _rearrange_with(_irand(int(n))._segment(int(n)), int(n), pat))
+def _shuffle(n, pat):
+    """Play the n parts of each cycle in a random order, each part once.
+
+    >>> show(sequence("a", "b", "c", "d").shuffle(4))
+    0 1/4 | c
+    1/4 1/2 | b
+    1/2 3/4 | d
+    3/4 1 | a
+    """
+    return _rearrange_with(_randrun(int(n)), int(n), pat)
+
+
+shuffle = register("shuffle", _shuffle)
+
+
+def _scramble(n, pat):
+    """Play n random parts of each cycle (parts may repeat).
+
+    >>> show(sequence("a", "b", "c", "d").scramble(4))
+    0 1/4 | a
+    1/4 1/2 | b
+    1/2 3/4 | b
+    3/4 1 | a
+    """
+    return _rearrange_with(_irand(int(n))._segment(int(n)), int(n), pat)
+
+
+scramble = register("scramble", _scramble)
