@@ -18,12 +18,14 @@ import numpy as np
 from ..engine.layout import TRIGGER_WIDTH
 from ..pattern.time import TimeSpan
 from ..pattern.core import State
+from .inbox import TriggerInbox
 
 __all__ = ["Scheduler", "SchedulerThread"]
 
 
 class Scheduler:
-    def __init__(self, slots, clock, packer, engine, report=None, controls: dict | None = None):
+    def __init__(self, slots, clock, packer, engine, report=None, controls: dict | None = None,
+                 inbox: TriggerInbox | None = None):
         self.slots = slots
         self.clock = clock
         self.packer = packer
@@ -31,6 +33,7 @@ class Scheduler:
         self.report = report or (lambda msg: None)
         self.cursor = Fraction(0)  # cycles queried so far
         self.controls = controls or {}
+        self.inbox = inbox if inbox is not None else TriggerInbox()
         self._last_msgs: dict[str, float] = {}
         self.errors = 0
         self.pushed = 0
@@ -47,11 +50,11 @@ class Scheduler:
 
     def advance(self, horizon_frame: int) -> int:
         """Schedule every onset before `horizon_frame`; returns the number of triggers pushed."""
+        rows = self.inbox.drain()  # ready rows from other threads (OSC)
         end = self.clock.cycle_at(horizon_frame)
         begin = self.cursor
         if end <= begin:
-            return 0
-        rows = []
+            return self._push(rows)
         controls = {**self.controls, "_cps": self.clock.cps}
         state = State(TimeSpan(begin, end), controls)
         for index, pattern in self.slots.audible():
@@ -68,6 +71,9 @@ class Scheduler:
             self.slots.mark_good(index, pattern)
             rows.extend(slot_rows)
         self.cursor = end
+        return self._push(rows)
+
+    def _push(self, rows: list) -> int:
         if not rows:
             return 0
         rows.sort(key=lambda r: r[0])
@@ -114,15 +120,18 @@ class SchedulerThread:
         self._thread.start()
 
     def _run(self) -> None:
+        wake = self.scheduler.inbox.wake  # an urgent inbox row cuts the wait short
         while not self._stop.is_set():
+            wake.clear()
             try:
                 self.scheduler.advance(self.frame_source() + self.lookahead_frames)
             except Exception:  # never let the scheduler thread die
                 self.scheduler.report("scheduler error:\n" + traceback.format_exc(limit=3))
-            self._stop.wait(self.interval_s)
+            wake.wait(self.interval_s)
 
     def stop(self) -> None:
         self._stop.set()
+        self.scheduler.inbox.wake.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None

@@ -84,6 +84,7 @@ class TriggerPacker:
         self.sample_ids = sample_ids
         self.sr = sr
         self._next_event = 0
+        self._events_lock = threading.Lock()  # the scheduler and the OSC thread both pack
         self.events: OrderedDict[int, EventInfo] = OrderedDict()
         self.max_events = max_events
         self.unknown_controls: set[str] = set()
@@ -156,11 +157,13 @@ class TriggerPacker:
             delta_s = float(hap.whole.end - hap.whole.begin) / cps
             row[L.T_SUSTAIN] = max(0.0, _num(value["clip"], "legato") * delta_s) * self.sr
 
-        event = self._next_event
-        self._next_event += 1
+        locations = tuple(hap.context.get("locations", ()))
+        with self._events_lock:
+            event = self._next_event
+            self._next_event += 1
+            self.events[event] = EventInfo(event, slot, sample.name, sample.index, float(cycle),
+                                           locations, sample, value)
+            if len(self.events) > self.max_events:
+                self.events.popitem(last=False)
         row[L.T_EVENT] = event
-        self.events[event] = EventInfo(event, slot, sample.name, sample.index, float(cycle),
-                                       tuple(hap.context.get("locations", ())), sample, value)
-        if len(self.events) > self.max_events:
-            self.events.popitem(last=False)
         return row
