@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["BankError", "UnknownSampleError", "SampleLoadError", "BankWarning"]
+__all__ = ["BankError", "UnknownSampleError", "RevokedSampleError", "SampleLoadError", "BankWarning"]
 
 
 class BankError(Exception):
@@ -31,6 +31,34 @@ class UnknownSampleError(BankError, KeyError):
         else:
             hint = ", ".join(self.suggestions[:-1]) + " or " + self.suggestions[-1]
         return f"unknown sample {self.name!r} (did you mean {hint}?)"
+
+
+class RevokedSampleError(BankError, KeyError):
+    """A sample whose consent was revoked: it exists (so ``n`` indices stay stable) but must
+    not sound. The scheduler plays silence for it and warns once.
+
+    ``str()`` reads ``sample rain:2 (bank field) is revoked (2025-05-01T10:00:00Z: asked by
+    the recordist); it plays as silence``. Attributes: ``name``, ``index``, ``bank``,
+    ``revoked_at`` (ISO 8601 text), ``reason``; ``label`` is ``name:index``.
+    """
+
+    def __init__(self, name: str, index: int, bank: str, revoked_at: str | None = None,
+                 reason: str | None = None) -> None:
+        super().__init__(f"{name}:{index}")
+        self.name = name
+        self.index = index
+        self.bank = bank
+        self.revoked_at = revoked_at
+        self.reason = reason
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}:{self.index}"
+
+    def __str__(self) -> str:
+        why = ": ".join(x for x in (self.revoked_at, self.reason) if x)
+        return (f"sample {self.label} (bank {self.bank}) is revoked"
+                + (f" ({why})" if why else "") + "; it plays as silence")
 
 
 class SampleLoadError(BankError, OSError):
