@@ -84,6 +84,21 @@ def _cmd_play(args) -> int:
     return 0
 
 
+def _cmd_replay(args) -> int:
+    from .live.replay import replay
+
+    t0 = time.perf_counter()
+    result = replay(args.log, tail_s=args.tail, report=lambda msg: print(msg, file=sys.stderr))
+    _write_audio(args.output, result.audio, result.sr)
+    secs = len(result.audio) / result.sr
+    print(f"wrote {args.output}: {secs:.2f} s, {result.inputs} inputs replayed, "
+          f"rendered in {time.perf_counter() - t0:.2f} s")
+    for m in result.mismatches:
+        print(f"  note: input {m['n']} ({m['text']!r}) went {'well' if m['replayed'] else 'wrong'} in the "
+              f"replay but {'well' if m['logged'] else 'wrong'} live", file=sys.stderr)
+    return 0
+
+
 def _cmd_devices(args) -> int:
     from .io.devices import describe_devices
 
@@ -102,7 +117,19 @@ def _common(p, blocksize=True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="livesamp", description=__doc__)
+    ap = argparse.ArgumentParser(
+        prog="livesamp", description=__doc__,
+        epilog="With no command, livesamp starts the audio and opens the performer's REPL.")
+    ap.add_argument("--record", metavar="FILE", default=None,
+                    help="record the master output to FILE (.flac, .wav), flushed every 0.25 s")
+    ap.add_argument("--backend", default="auto", choices=["auto", "portaudio", "null"],
+                    help="audio output (auto: PortAudio if it works, else the silent null backend)")
+    ap.add_argument("--device", default=None, help="output device name or index (see `livesamp devices`)")
+    ap.add_argument("--log", default=None, metavar="FILE",
+                    help="session log file (default: a new file in the data folder's sessions/)")
+    ap.add_argument("--cps", type=float, default=None, help="starting tempo in cycles per second")
+    ap.add_argument("--bank", action="append", metavar="FOLDER",
+                    help="extra sample folder; repeat for several; 'default' is the built-in bank")
     sub = ap.add_subparsers(dest="command")
     r = sub.add_parser("render", help="render a pattern to an audio file offline")
     r.add_argument("pattern", help='a pattern: \'s("thud*2 tss").fast(2)\' or bare mini-notation \'thud*2 tss\'')
@@ -117,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     _common(p)
     sub.add_parser("devices", help="list audio devices")
+    rp = sub.add_parser("replay", help="render a logged performance (a session log) to an audio file")
+    rp.add_argument("log", help="a session log (.jsonl), as printed when the REPL starts and ends")
+    rp.add_argument("-o", "--output", default="set.wav", help="output file (.wav, .flac ...)")
+    rp.add_argument("--tail", type=float, default=2.0,
+                    help="seconds after the last input when the log has no clean end (a crash)")
     return ap
 
 
@@ -129,15 +161,15 @@ def main(argv=None) -> int:
             return _cmd_play(args)
         if args.command == "devices":
             return _cmd_devices(args)
+        if args.command == "replay":
+            return _cmd_replay(args)
     except (ValueError, TypeError, KeyError, OSError) as e:
         print(f"livesamp: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
-    try:
-        from .live.repl import run_repl
-    except ImportError:
-        build_parser().print_help()
-        return 0
-    return run_repl()
+    from .live.repl import run_repl
+
+    return run_repl(backend=args.backend, device=args.device, banks=args.bank or None, log_path=args.log,
+                    record=args.record, cps=args.cps)
 
 
 if __name__ == "__main__":

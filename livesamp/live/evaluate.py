@@ -29,15 +29,16 @@ def is_complete(text: str) -> bool:
     block ends with an empty line, as in Python's own REPL."""
     if not text.strip():
         return True
+    lines = text.split("\n")
+    if len(lines) > 1 and not lines[-1].strip():
+        return True  # an empty line ends a block
     try:
         code = codeop.compile_command(text, FILENAME, "single")
     except (SyntaxError, ValueError, OverflowError):
         return True  # evaluating it reports the error
     if code is None:
         return False
-    lines = text.rstrip(" \t").split("\n")
-    opens_block = any(_code_part(line).rstrip().endswith(":") for line in lines)
-    return not opens_block or lines[-1].strip() == ""
+    return not any(_code_part(line).rstrip().endswith(":") for line in lines)
 
 
 def _code_part(line: str) -> str:
@@ -65,8 +66,13 @@ def describe_error(e: BaseException, text: str = "", names=()) -> str:
         return msg
     head = "".join(traceback.format_exception_only(type(e), e)).strip().splitlines()
     msg = head[-1] if head else type(e).__name__
-    if isinstance(e, NameError) and "Did you mean" not in msg and getattr(e, "name", None):
-        close = difflib.get_close_matches(e.name, list(names), n=1, cutoff=0.7)
+    if "Did you mean" not in msg:  # Python 3.12 says it by itself
+        close = []
+        if isinstance(e, NameError) and getattr(e, "name", None):
+            close = difflib.get_close_matches(e.name, list(names), n=1, cutoff=0.7)
+        elif isinstance(e, AttributeError) and getattr(e, "name", None) and getattr(e, "obj", None) is not None:
+            public = [n for n in dir(e.obj) if not n.startswith("_")]
+            close = difflib.get_close_matches(e.name, public, n=1, cutoff=0.7)
         if close:
             msg += f". Did you mean: {close[0]!r}?"
     line = _user_line(e)

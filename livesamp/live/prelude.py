@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["performer_namespace", "load_file", "SESSION_VERBS"]
+__all__ = ["performer_namespace", "load_file", "SESSION_VERBS", "PYTHON_FIRST"]
+
+# Vocabulary names that are also Python builtins: in the REPL the builtin wins (a `for i in
+# range(4):` block must work); the pattern versions stay methods: `sine.range(1, 5)`,
+# `pat.iter(4)`, `pat.set(...)`, `pat.slice(4, "0 2")`, `pat.round()`.
+PYTHON_FIRST = frozenset({"iter", "pow", "range", "round", "set", "slice"})
 
 # The verbs a performer has besides the pattern vocabulary (for completion and the README).
 SESSION_VERBS = ("hush", "solo", "unsolo", "mute", "unmute", "setcps", "setbpm", "samples",
@@ -29,7 +34,7 @@ def performer_namespace(session, extras: dict | None = None) -> dict:
     the session verbs, and `extras` (rec, resample, record from the REPL's live seat)."""
     import livesamp
 
-    ns = {name: getattr(livesamp, name) for name in livesamp.__all__}
+    ns = {name: getattr(livesamp, name) for name in livesamp.__all__ if name not in PYTHON_FIRST}
     for i in range(16):
         ns[f"d{i + 1}"] = getattr(session, f"d{i + 1}")
 

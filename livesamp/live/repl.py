@@ -1,179 +1,135 @@
 """The performer's REPL: prompt_toolkit, one-line patterns, errors that never stop the music.
 
-Enter evaluates a complete line (an unfinished Python block continues on the next line);
-history persists; background messages print above the prompt; the bottom bar shows cycle,
-tempo, active slots, voices, callback load, xruns and peak level.
+Enter evaluates a complete input (an unfinished Python block goes on to the next line and
+ends with an empty line; Alt-Enter evaluates at once); history persists in the data
+folder; background messages print above the prompt (patch_stdout); the bottom bar shows
+cycle, tempo, active slots, voices, callback load, xruns and peak level. Ctrl-C clears the
+line, Ctrl-D on an empty line quits.
 """
 from __future__ import annotations
 
-import codeop
-import re
-import sys
-import traceback
+import math
 
-from ..pattern.mini import MiniSyntaxError
+from .evaluate import Evaluator, describe_error, is_complete
 
-__all__ = ["Evaluator", "run_repl", "describe_error"]
+__all__ = ["Evaluator", "describe_error", "run_repl", "make_prompt", "repl_loop", "status_text", "BANNER"]
 
-
-def describe_error(e: BaseException) -> str:
-    """A short, precise message for a performer (no traceback for everyday mistakes)."""
-    if isinstance(e, MiniSyntaxError):
-        return str(e)
-    from ..bank.errors import UnknownSampleError
-
-    if isinstance(e, UnknownSampleError):
-        return str(e)
-    if isinstance(e, SyntaxError):
-        where = f" (line {e.lineno}, column {e.offset})" if e.lineno else ""
-        caret = ""
-        if e.text and e.offset:
-            caret = "\n  " + e.text.rstrip("\n") + "\n  " + " " * (e.offset - 1) + "^"
-        return f"SyntaxError: {e.msg}{where}{caret}"
-    return f"{type(e).__name__}: {e}"
+BANNER = ('type a pattern: d1 << "thud*2 [tss tsk]"   stop it: d1.stop()   everything: hush()\n'
+          "Tab completes sample names inside quotes; Ctrl-D quits.")
 
 
-class Evaluator:
-    """Evaluates performer input in the session's namespace and logs each input."""
-
-    def __init__(self, session, log=None, namespace: dict | None = None, echo=print):
-        from .prelude import performer_namespace
-
-        self.session = session
-        self.log = log
-        self.ns = namespace if namespace is not None else performer_namespace(session)
-        self.echo = echo
-
-    def is_complete(self, text: str) -> bool:
-        if not text.strip():
-            return True
-        try:
-            return codeop.compile_command(text, "<livesamp>", "single") is not None
-        except (SyntaxError, ValueError, OverflowError):
-            return True  # let evaluation report it
-
-    def evaluate(self, text: str) -> bool:
-        """Run one input; True if it ran without error. Never raises."""
-        if not text.strip():
-            return True
-        before = [(s.pattern, s.source) for s in self.session.slots._slots]
-        ok, error = True, None
-        try:
-            try:
-                code = compile(text, "<livesamp>", "eval")
-                is_expr = True
-            except SyntaxError:
-                code = compile(text, "<livesamp>", "exec")
-                is_expr = False
-            result = eval(code, self.ns)  # noqa: S307 - the performer's own code
-            if is_expr and result is not None and not _is_slot_handle(result):
-                self.echo(repr(result))
-        except KeyboardInterrupt:
-            ok, error = False, "interrupted"
-            self.echo("interrupted")
-        except BaseException as e:  # noqa: BLE001 - nothing the performer types may end the REPL
-            if isinstance(e, SystemExit):
-                raise
-            ok, error = False, describe_error(e)
-            self.echo(error)
-        changes = {}
-        for slot, (pat, _src) in zip(self.session.slots._slots, before):
-            if slot.pattern is not pat:
-                changes[slot.name] = "stopped" if slot.pattern is None else "set"
-                if slot.pattern is not None:
-                    slot.source = _slot_source(text, slot.name) or slot.source
-        if self.log is not None:
-            self.log.write(input=text, cycle=float(self.session.scheduler.cursor),
-                           slots=changes, ok=ok, error=error, cps=self.session.clock.cps)
-        return ok
+def status_text(session) -> list[tuple[str, str]]:
+    """The bottom bar: cycle | tempo | slots | voices | load | xruns | peak."""
+    engine = session.engine
+    st = engine.stats(reset_peak=True)
+    cycle = float(session.clock.cycle_at(engine.frame))
+    slots = []
+    solo = getattr(session.slots, "_solo", set())
+    for s in session.slots:
+        if s.pattern is None:
+            continue
+        mark = "(m)" if s.muted else ("(s)" if s.index in solo else "")
+        slots.append(s.name + mark)
+    peak = st.get("peak", 0.0)
+    peak_db = f"{20 * math.log10(peak):5.1f} dB" if peak > 1e-6 else " -inf dB"
+    load = 100 * st.get("callback_load", 0.0)
+    xruns = st.get("xruns", 0)
+    head = (f" cycle {cycle:8.2f} | {session.clock.cps:.4g} cps {session.clock.bpm:.1f} bpm | "
+            f"{' '.join(slots) or 'silent'} | voices {st.get('active_voices', 0)} | ")
+    tail = f"load {load:3.0f}% | xruns {xruns} | peak {peak_db}"
+    warn = load > 80 or xruns > 0 or peak >= 0.99
+    return [("class:bottom-toolbar", head), ("class:bottom-toolbar.warn" if warn else "class:bottom-toolbar", tail)]
 
 
-def _is_slot_handle(x) -> bool:
-    from .session import SlotHandle
-
-    return isinstance(x, SlotHandle)
-
-
-def _slot_source(text: str, name: str) -> str | None:
-    m = re.search(rf"\b{name}\s*<<\s*(.+)$", text, re.S)
-    return m.group(1).strip() if m else None
-
-
-def _status(session) -> str:
-    st = session.engine.stats() if session.engine is not None else {}
-    cycle = float(session.clock.cycle_at(session.engine.frame))
-    active = " ".join(session.slots.active()) or "-"
-    return (f" cycle {cycle:7.2f} | {session.clock.cps:.3f} cps {session.clock.bpm:.0f} bpm | {active} | "
-            f"voices {st.get('active_voices', 0)} | load {100 * st.get('callback_load', 0):.0f}% | "
-            f"xruns {st.get('xruns', 0)} | peak {st.get('peak', 0):.2f}")
-
-
-def run_repl(backend: str = "auto", device=None, banks=None, log_path=None) -> int:
+def make_prompt(evaluator: Evaluator, history_path=None, input=None, output=None, refresh_s: float = 0.25):
+    """A PromptSession with the performer's lexer, completer, key bindings and status bar."""
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.completion import Completer, Completion
-    from prompt_toolkit.history import FileHistory
+    from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings
-    from prompt_toolkit.patch_stdout import patch_stdout
 
-    from ..bank.paths import data_dir
-    from .log import SessionLog
-    from .session import Session
+    from .editing import STYLE, PerformerCompleter, PerformerLexer
 
-    messages = []
+    session = evaluator.session
 
-    def report(msg: str) -> None:
-        print(msg)  # patch_stdout puts it above the prompt
-
-    session = Session(banks=banks, report=report)
-    session.start(backend=backend, device=device)
-    log = SessionLog(log_path)
-    evaluator = Evaluator(session, log)
-    names = sorted(evaluator.ns)
-    sample_names = session.library.names()
-
-    class _Completer(Completer):
-        def get_completions(self, document, complete_event):
-            before = document.text_before_cursor
-            word = document.get_word_before_cursor(WORD=False)
-            in_string = before.count('"') % 2 == 1 or before.count("'") % 2 == 1
-            pool = sample_names if in_string else names
-            for name in pool:
-                if name.startswith(word) and word:
-                    meta = ""
-                    obj = evaluator.ns.get(name)
-                    if obj is not None and callable(obj):
-                        doc = (getattr(obj, "__doc__", "") or "").strip().splitlines()
-                        meta = doc[0][:60] if doc else ""
-                    yield Completion(name, start_position=-len(word), display_meta=meta)
+    def sample_names():
+        return session.library.names()
 
     kb = KeyBindings()
 
     @kb.add("enter")
-    def _(event):
+    def _enter(event):
         buf = event.current_buffer
-        if evaluator.is_complete(buf.text) and not buf.text.endswith("\n"):
-            buf.validate_and_handle()
-        elif buf.text.endswith("\n") and buf.text.strip():
+        if is_complete(buf.text):
             buf.validate_and_handle()
         else:
-            buf.insert_text("\n")
+            buf.insert_text("\n" + _indent_after(buf.document.current_line_before_cursor))
 
-    history_path = data_dir() / "history"
-    history_path.parent.mkdir(parents=True, exist_ok=True)
-    prompt = PromptSession(history=FileHistory(str(history_path)), completer=_Completer(),
-                           key_bindings=kb, multiline=True,
-                           bottom_toolbar=lambda: _status(session), refresh_interval=0.25)
-    print(f"livesamp: {len(sample_names)} sounds, audio on {session.output.describe()}. "
-          f"d1 << \"thud*2 tss\" to start, hush() to stop, Ctrl-D to quit. Log: {log.path}")
-    with patch_stdout(raw=True):
-        while True:
-            try:
-                text = prompt.prompt("livesamp> ")
-            except KeyboardInterrupt:
-                continue
-            except EOFError:
-                break
+    @kb.add("escape", "enter")
+    def _force(event):
+        event.current_buffer.validate_and_handle()
+
+    if history_path is not None:
+        history_path.parent.mkdir(parents=True, exist_ok=True)
+        history = FileHistory(str(history_path))
+    else:
+        history = InMemoryHistory()
+    return PromptSession(
+        multiline=True, key_bindings=kb, history=history, lexer=PerformerLexer(sample_names),
+        completer=PerformerCompleter(evaluator.ns, sample_names), complete_while_typing=True,
+        auto_suggest=AutoSuggestFromHistory(), style=STYLE, include_default_pygments_style=True,
+        bottom_toolbar=lambda: status_text(session), refresh_interval=refresh_s,
+        prompt_continuation=lambda width, line, wrap: "." * (width - 1) + " ",
+        input=input, output=output)
+
+
+def _indent_after(line: str) -> str:
+    indent = line[:len(line) - len(line.lstrip())]
+    return indent + "    " if line.rstrip().endswith(":") else indent
+
+
+def repl_loop(prompt, evaluator: Evaluator, message: str = "livesamp> ") -> None:
+    """Read, evaluate, repeat until Ctrl-D or exit(). Nothing typed ends it otherwise."""
+    while True:
+        try:
+            text = prompt.prompt(message)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return
+        try:
             evaluator.evaluate(text)
-    session.stop()
-    log.close()
+        except SystemExit:
+            return
+
+
+def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, record=None,
+             sr: int = 48000, cps=None, blocksize: int = 256) -> int:
+    """`livesamp` with no command: start the audio, load the banks, open the REPL."""
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    from ..bank.paths import data_dir
+    from ..schedule.clock import DEFAULT_CPS
+    from .performance import Performance
+
+    if banks and "default" not in banks:
+        banks = [*banks, "default"]  # extra folders come first, the default bank stays
+    print("livesamp: loading banks and starting audio ...", flush=True)
+    perf = Performance(backend=backend, device=device, banks=banks, log_path=log_path, sr=sr,
+                       cps=cps if cps is not None else DEFAULT_CPS, blocksize=blocksize)
+    session = perf.session
+    print(f"{perf.audio_note}\n"
+          f"sounds: {len(session.library.names())} ({', '.join(b.name for b in session.library.banks)}); "
+          f"samples() lists them\nsession log: {perf.log.path}")
+    print(BANNER, flush=True)
+    prompt = make_prompt(perf.evaluator, history_path=data_dir() / "history")
+    try:
+        with patch_stdout(raw=True):
+            if record:
+                perf.record(record)
+            repl_loop(prompt, perf.evaluator)
+    finally:
+        perf.close()
+    print(f"bye. The session log is {perf.log.path}; `livesamp replay {perf.log.path} -o set.wav` "
+          "renders it again.")
     return 0

@@ -104,6 +104,11 @@ class _LockedScheduler:
         with self._lock:
             return self._scheduler.advance(horizon_frame)
 
+    def start_at_frame(self, frame: int) -> None:
+        with self._lock:
+            self._scheduler.start_at_frame(frame)
+            self.started_at_frame = int(frame)
+
     def __getattr__(self, name):
         return getattr(self._scheduler, name)
 
@@ -134,6 +139,7 @@ class Session:
         self._batch: Batch | None = None
         self._batch_thread: int | None = None
         self.taps: list = []                # callables(frame0, block) fed by offline renders
+        self.scheduler_start_frame: int | None = None  # where live scheduling began
         for i in range(N_SLOTS):
             setattr(self, f"d{i + 1}", SlotHandle(self, i))
 
@@ -250,15 +256,26 @@ class Session:
     # -- live -----------------------------------------------------------------------------
     def start(self, backend: str = "auto", device=None) -> Session:
         """Open the audio output (PortAudio, or the null backend) and start scheduling."""
-        from ..io import open_output
+        try:
+            from ..io import open_output
+        except ImportError:
+            open_output = None
+        if hasattr(self.engine, "warm_up"):
+            self.engine.warm_up()
+        if open_output is None:
+            if backend == "portaudio":
+                raise RuntimeError("this livesamp has no audio output layer (livesamp.io)")
+            from .paced import PacedOutput
 
-        self.engine.warm_up()
-        self.output = open_output(self.engine, backend=backend, device=device,
-                                  blocksize=self.blocksize, samplerate=self.sr, report=self._report)
+            self.output = PacedOutput(self.engine, self.blocksize, self.sr, self.taps, report=self._report)
+        else:
+            self.output = open_output(self.engine, backend=backend, device=device,
+                                      blocksize=self.blocksize, samplerate=self.sr, report=self._report)
         self.output.start()
-        self._thread = SchedulerThread(_LockedScheduler(self.scheduler, self._lock),
-                                       lambda: self.engine.frame, self.lookahead_s)
+        locked = _LockedScheduler(self.scheduler, self._lock)
+        self._thread = SchedulerThread(locked, lambda: self.engine.frame, self.lookahead_s)
         self._thread.start()
+        self.scheduler_start_frame = getattr(locked, "started_at_frame", None)
         return self
 
     def stop(self) -> None:
