@@ -80,7 +80,7 @@ class Engine:
         cfg[S.C_PROTECT] = 1.0 if self.protect else 0.0
         cfg[S.C_CEIL] = float(c32)
         cfg[S.C_DCR] = 1.0 - 2.0 * math.pi * 10.0 / self.sr
-        cfg[S.C_LIM_ATT] = 1.0 - math.exp(-1.0 / (0.001 * self.sr))
+        cfg[S.C_LIM_ATT] = 1.0   # instant: no overshoot without lookahead
         cfg[S.C_LIM_REL] = math.exp(-1.0 / (0.100 * self.sr))   # envelope decay per sample
         cfg[S.C_MAXAHEAD] = max_ahead_s * self.sr
         cfg[S.C_STATS_EVERY] = round(stats_every_s * self.sr)

@@ -24,7 +24,7 @@ from numba import njit
 from .layout import END_CUT, END_NONFINITE, END_STOLEN, NK_ENDED
 from .rings import ring_push_one
 from .kernels.filters import svf_run
-from .kernels.sampler import env_at, read_block
+from .kernels.sampler import env_at, read_span
 from .state import (C_FADE, C_MAXV, C_SMOOTH, K_ACTIVE, K_ENDED, K_HARD_STEALS, K_KILLED,
                     K_STEALS, VF_AMP, VF_BASE, VF_DIR, VF_EG, VF_GL, VF_GR, VF_HAD, VF_HP1A,
                     VF_HP1B, VF_HP2A, VF_HP2B, VF_HPG, VF_HPGT, VF_HPK, VF_INVA, VF_INVR,
@@ -156,6 +156,8 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
     stereo = vi[VI_STEREO, v] != 0
     linear = vi[VI_INTERP, v] != 0
     looping = vi[VI_LOOP, v] != 0
+    filt = vi[VI_FILT, v]
+    mix = filt == 0
     base = vf[VF_BASE, v]
     direction = vf[VF_DIR, v]
     rd = vf[VF_RD, v]
@@ -163,60 +165,62 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
     seglen = vf[VF_SEGLEN, v]
     xlo = vf[VF_XLO, v]
     xhi = vf[VF_XHI, v]
+    gl = np.float32(vf[VF_GL, v])
+    gr = np.float32(vf[VF_GR, v])
+    d0 = b0 if mix else s0
+    d1 = b1 if mix else s1
     a_fr = vi[VI_A, v]
     gate = vi[VI_GATE, v]
     t = t0
     o = o0
     if a_fr > 0 and t < a_fr and t < gate:
         e = min(a_fr, gate, t_end)
-        read_block(src0, src1, stereo, linear, looping, t, e - t, base, direction, rd, had,
-                   seglen, xlo, xhi, 0.0, vf[VF_INVA, v], 0.0, s0, s1, o)
+        read_span(src0, src1, stereo, linear, looping, mix, t, e - t, base, direction, rd,
+                  had, seglen, xlo, xhi, 0.0, vf[VF_INVA, v], 0.0, gl, gr, d0, d1, o)
         o += e - t
         t = e
     if t < gate and t < t_end:
         e = min(gate, t_end)
-        read_block(src0, src1, stereo, linear, looping, t, e - t, base, direction, rd, had,
-                   seglen, xlo, xhi, 1.0, 0.0, 0.0, s0, s1, o)
+        read_span(src0, src1, stereo, linear, looping, mix, t, e - t, base, direction, rd,
+                  had, seglen, xlo, xhi, 1.0, 0.0, 0.0, gl, gr, d0, d1, o)
         o += e - t
         t = e
     if t < t_end:
         eg = vf[VF_EG, v]
-        read_block(src0, src1, stereo, linear, looping, t, t_end - t, base, direction, rd,
-                   had, seglen, xlo, xhi, eg, -eg * vf[VF_INVR, v], np.float64(gate - 1),
-                   s0, s1, o)
-    filt = vi[VI_FILT, v]
-    if filt != 0:
-        ok = True
-        if filt & 1:
-            g, a, b = svf_run(s0, o0, m, np.bool_(False), vf[VF_LPG, v], vf[VF_LPGT, v], vf[VF_LPK, v],
-                              vf[VF_LP1A, v], vf[VF_LP2A, v], smooth)
-            vf[VF_LP1A, v] = a
-            vf[VF_LP2A, v] = b
+        read_span(src0, src1, stereo, linear, looping, mix, t, t_end - t, base, direction,
+                  rd, had, seglen, xlo, xhi, eg, -eg * vf[VF_INVR, v], np.float64(gate - 1),
+                  gl, gr, d0, d1, o)
+    if mix:
+        return t_end, False
+    ok = True
+    if filt & 1:
+        g, a, b = svf_run(s0, o0, m, np.bool_(False), vf[VF_LPG, v], vf[VF_LPGT, v],
+                          vf[VF_LPK, v], vf[VF_LP1A, v], vf[VF_LP2A, v], smooth)
+        vf[VF_LP1A, v] = a
+        vf[VF_LP2A, v] = b
+        ok = ok and math.isfinite(a) and math.isfinite(b)
+        if stereo:
+            g, a, b = svf_run(s1, o0, m, np.bool_(False), vf[VF_LPG, v], vf[VF_LPGT, v],
+                              vf[VF_LPK, v], vf[VF_LP1B, v], vf[VF_LP2B, v], smooth)
+            vf[VF_LP1B, v] = a
+            vf[VF_LP2B, v] = b
             ok = ok and math.isfinite(a) and math.isfinite(b)
-            if stereo:
-                g, a, b = svf_run(s1, o0, m, np.bool_(False), vf[VF_LPG, v], vf[VF_LPGT, v],
-                                  vf[VF_LPK, v], vf[VF_LP1B, v], vf[VF_LP2B, v], smooth)
-                vf[VF_LP1B, v] = a
-                vf[VF_LP2B, v] = b
-                ok = ok and math.isfinite(a) and math.isfinite(b)
-            vf[VF_LPG, v] = g
-        if filt & 2:
-            g, a, b = svf_run(s0, o0, m, np.bool_(True), vf[VF_HPG, v], vf[VF_HPGT, v], vf[VF_HPK, v],
-                              vf[VF_HP1A, v], vf[VF_HP2A, v], smooth)
-            vf[VF_HP1A, v] = a
-            vf[VF_HP2A, v] = b
+        vf[VF_LPG, v] = g
+    if filt & 2:
+        g, a, b = svf_run(s0, o0, m, np.bool_(True), vf[VF_HPG, v], vf[VF_HPGT, v],
+                          vf[VF_HPK, v], vf[VF_HP1A, v], vf[VF_HP2A, v], smooth)
+        vf[VF_HP1A, v] = a
+        vf[VF_HP2A, v] = b
+        ok = ok and math.isfinite(a) and math.isfinite(b)
+        if stereo:
+            g, a, b = svf_run(s1, o0, m, np.bool_(True), vf[VF_HPG, v], vf[VF_HPGT, v],
+                              vf[VF_HPK, v], vf[VF_HP1B, v], vf[VF_HP2B, v], smooth)
+            vf[VF_HP1B, v] = a
+            vf[VF_HP2B, v] = b
             ok = ok and math.isfinite(a) and math.isfinite(b)
-            if stereo:
-                g, a, b = svf_run(s1, o0, m, np.bool_(True), vf[VF_HPG, v], vf[VF_HPGT, v],
-                                  vf[VF_HPK, v], vf[VF_HP1B, v], vf[VF_HP2B, v], smooth)
-                vf[VF_HP1B, v] = a
-                vf[VF_HP2B, v] = b
-                ok = ok and math.isfinite(a) and math.isfinite(b)
-            vf[VF_HPG, v] = g
-        if not ok:
-            return np.int64(-1), True
-    gl = np.float32(vf[VF_GL, v])
-    gr = np.float32(vf[VF_GR, v])
+        vf[VF_HPG, v] = g
+    if not ok:
+        return np.int64(-1), True
     if stereo:
         for j in range(o0, o0 + m):
             b0[j] += s0[j] * gl

@@ -7,11 +7,14 @@ states stay bounded whatever the voices do):
 1. any non-finite bus sample -> 0 (counted in ``K_NONFINITE``);
 2. DC blocker ``y = x - x1 + R y1`` (``R = 1 - 2 pi 10 Hz / sr``);
 3. peak limiter without lookahead: a peak envelope (instant rise, exponential fall
-   with a 100 ms time constant) of ``max(|L|, |R|)`` sets the target gain
-   ``min(1, ceiling / envelope)``; the gain glides down to it one-pole (1 ms) and
-   follows the envelope's smooth decay back up, so gain changes are smooth;
-4. a hard clamp at the ceiling (-0.3 dBFS): the ceiling is never exceeded, even by a
-   single-sample spike the 1 ms attack cannot catch (counted in ``K_CLAMPED``).
+   with a 100 ms time constant) of ``max(|L|, |R|)`` sets the gain
+   ``min(1, ceiling / envelope)``. Without lookahead the attack has to be instant
+   (``C_LIM_ATT = 1``; a smaller coefficient glides down one-pole and lets the
+   first samples of a transient through to the clamp): the gain drops at the peak
+   and then recovers smoothly along the envelope's exponential decay, so the
+   signal is scaled, never clipped, and the release never pumps or clicks;
+4. a hard clamp at the ceiling (-0.3 dBFS), so the ceiling is never exceeded
+   whatever the rounding (counted in ``K_CLAMPED``; 0 in normal operation).
 
 With ``C_PROTECT == 0`` (offline benchmarks only) steps 2-4 are skipped.
 """

@@ -46,7 +46,7 @@ from ..state import (VF_AMP, VF_BASE, VF_DIR, VF_EG, VF_GL, VF_GR, VF_HAD, VF_HP
                      VI_LIFE, VI_LOOP, VI_NAT, VI_ORBIT, VI_R, VI_SLOT, VI_STEREO)
 from .filters import svf_g, svf_k
 
-__all__ = ["prepare_sampler", "natural_frames", "read_block", "MAX_LIFE"]
+__all__ = ["prepare_sampler", "natural_frames", "read_span", "env_at", "MAX_LIFE"]
 
 MAX_LIFE = 1 << 40          # frames (~7 centuries at 48 kHz): "forever"
 AMP_MAX = 1.0e4             # +80 dB; the limiter takes it from there
@@ -231,15 +231,6 @@ def prepare_sampler(row, sr, off, length, ratio, stereo, tf, ti):
 
 
 @njit(cache=True, nogil=True)
-def _pos(tt, base, direction, rd, had, seglen, looping, xlo, xhi):
-    d = tt * (rd + had * tt)
-    if looping:
-        d = d - seglen * math.floor(d / seglen)
-    x = base + direction * d
-    return min(max(x, xlo), xhi)
-
-
-@njit(cache=True, nogil=True)
 def _cubic(y0, y1, y2, y3, f):
     c1 = np.float32(0.5) * (y2 - y0)
     c2 = y0 - np.float32(2.5) * y1 + np.float32(2.0) * y2 - np.float32(0.5) * y3
@@ -248,52 +239,149 @@ def _cubic(y0, y1, y2, y3, f):
 
 
 @njit(cache=True, nogil=True)
-def read_block(src0, src1, stereo, linear, looping, t0, m, base, direction, rd, had,
-               seglen, xlo, xhi, c0, c1, tref, dst0, dst1, o0):
-    """Write ``m`` frames of voice time ``t0..t0+m-1`` into ``dst*[o0:o0+m]``.
-
-    The envelope over the span is ``c0 + c1 (t - tref)``. Each branch below is taken
-    once per call, never per sample.
-    """
-    if stereo:
-        if linear:
-            for j in range(m):
-                tt = np.float64(t0 + j)
-                x = _pos(tt, base, direction, rd, had, seglen, looping, xlo, xhi)
-                i = np.int64(x)
-                f = np.float32(x - i)
-                env = np.float32(c0 + c1 * (tt - tref))
-                a = src0[i]
+def _fast(src0, src1, STEREO, LINEAR, MIX, ENV, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1,
+          o0):
+    """The common inner loop: no loop, no acceleration, read positions checked in
+    bounds by the caller. Upper-case flags are literals, so numba compiles one
+    branch-free loop per combination (``read_span`` picks it)."""
+    for j in range(m):
+        tt = np.float64(t0 + j)
+        x = base + tt * rds
+        i = np.int64(x)
+        f = np.float32(x - i)
+        if LINEAR:
+            a = src0[i]
+            s = a + f * (src0[i + 1] - a)
+        else:
+            s = _cubic(src0[i - 1], src0[i], src0[i + 1], src0[i + 2], f)
+        if STEREO:
+            if LINEAR:
                 b = src1[i]
-                dst0[o0 + j] = (a + f * (src0[i + 1] - a)) * env
-                dst1[o0 + j] = (b + f * (src1[i + 1] - b)) * env
+                s1 = b + f * (src1[i + 1] - b)
+            else:
+                s1 = _cubic(src1[i - 1], src1[i], src1[i + 1], src1[i + 2], f)
         else:
-            for j in range(m):
-                tt = np.float64(t0 + j)
-                x = _pos(tt, base, direction, rd, had, seglen, looping, xlo, xhi)
-                i = np.int64(x)
-                f = np.float32(x - i)
-                env = np.float32(c0 + c1 * (tt - tref))
-                dst0[o0 + j] = _cubic(src0[i - 1], src0[i], src0[i + 1], src0[i + 2], f) * env
-                dst1[o0 + j] = _cubic(src1[i - 1], src1[i], src1[i + 1], src1[i + 2], f) * env
-    else:
+            s1 = s
+        if ENV:
+            env = np.float32(c0 + c1 * (tt - tref))
+            s = s * env
+            s1 = s1 * env
+        if MIX:
+            d0[o0 + j] += s * gl
+            d1[o0 + j] += s1 * gr
+        else:
+            d0[o0 + j] = s
+            if STEREO:
+                d1[o0 + j] = s1
+
+
+@njit(cache=True, nogil=True)
+def _generic(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, rd, had, seglen,
+             xlo, xhi, c0, c1, tref, gl, gr, d0, d1, o0):
+    """Every case (loop, accelerate, positions clamped to the sample): branches per
+    sample, used for the rarer voices. Same arithmetic as ``_fast`` where they overlap."""
+    for j in range(m):
+        tt = np.float64(t0 + j)
+        d = tt * (rd + had * tt)
+        if looping:
+            d = d - seglen * math.floor(d / seglen)
+        x = min(max(base + direction * d, xlo), xhi)
+        i = np.int64(x)
+        f = np.float32(x - i)
         if linear:
-            for j in range(m):
-                tt = np.float64(t0 + j)
-                x = _pos(tt, base, direction, rd, had, seglen, looping, xlo, xhi)
-                i = np.int64(x)
-                f = np.float32(x - i)
-                env = np.float32(c0 + c1 * (tt - tref))
-                a = src0[i]
-                dst0[o0 + j] = (a + f * (src0[i + 1] - a)) * env
+            a = src0[i]
+            s = a + f * (src0[i + 1] - a)
         else:
-            for j in range(m):
-                tt = np.float64(t0 + j)
-                x = _pos(tt, base, direction, rd, had, seglen, looping, xlo, xhi)
-                i = np.int64(x)
-                f = np.float32(x - i)
-                env = np.float32(c0 + c1 * (tt - tref))
-                dst0[o0 + j] = _cubic(src0[i - 1], src0[i], src0[i + 1], src0[i + 2], f) * env
+            s = _cubic(src0[i - 1], src0[i], src0[i + 1], src0[i + 2], f)
+        if stereo:
+            if linear:
+                b = src1[i]
+                s1 = b + f * (src1[i + 1] - b)
+            else:
+                s1 = _cubic(src1[i - 1], src1[i], src1[i + 1], src1[i + 2], f)
+        else:
+            s1 = s
+        env = np.float32(c0 + c1 * (tt - tref))
+        s = s * env
+        s1 = s1 * env
+        if mix:
+            d0[o0 + j] += s * gl
+            d1[o0 + j] += s1 * gr
+        else:
+            d0[o0 + j] = s
+            if stereo:
+                d1[o0 + j] = s1
+
+
+@njit(cache=True, nogil=True)
+def read_span(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, rd, had,
+              seglen, xlo, xhi, c0, c1, tref, gl, gr, d0, d1, o0):
+    """Voice time ``t0..t0+m-1`` -> ``d*[o0:o0+m]``: added with gains ``gl``/``gr`` if
+    ``mix``, else written (for filtering). Envelope ``c0 + c1 (t - tref)``.
+
+    Picks a specialised loop once per span; the per-sample loops never test flags.
+    The fast loops need no clamp: without loop or acceleration the read position is
+    linear in t, so checking both ends of the span bounds all of it.
+    """
+    if m <= 0:
+        return
+    rds = direction * rd
+    fast = not looping and had == 0.0
+    if fast:
+        x_first = base + np.float64(t0) * rds
+        x_last = base + np.float64(t0 + m - 1) * rds
+        fast = (x_first >= xlo and x_first <= xhi and x_last >= xlo and x_last <= xhi)
+    if not fast:
+        _generic(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, rd, had,
+                 seglen, xlo, xhi, c0, c1, tref, gl, gr, d0, d1, o0)
+        return
+    env = not (c0 == 1.0 and c1 == 0.0)
+    if mix:
+        if stereo:
+            if linear:
+                if env:
+                    _fast(src0, src1, True, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, True, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+            else:
+                if env:
+                    _fast(src0, src1, True, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, True, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+        else:
+            if linear:
+                if env:
+                    _fast(src0, src1, False, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, False, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+            else:
+                if env:
+                    _fast(src0, src1, False, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, False, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+    else:
+        if stereo:
+            if linear:
+                if env:
+                    _fast(src0, src1, True, True, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, True, True, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+            else:
+                if env:
+                    _fast(src0, src1, True, False, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, True, False, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+        else:
+            if linear:
+                if env:
+                    _fast(src0, src1, False, True, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, False, True, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+            else:
+                if env:
+                    _fast(src0, src1, False, False, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                else:
+                    _fast(src0, src1, False, False, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
 
 
 @njit(cache=True, nogil=True)

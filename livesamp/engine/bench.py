@@ -1,0 +1,108 @@
+"""Peer-benchmark entry point: render a W2 (sampler voices) or ``empty`` job offline.
+
+    python -m livesamp.engine.bench JOB OUT.wav [--peers DIR] [--time]
+
+JOB is ``w2-16``, ``w2-256`` or ``empty`` (W1 grain clouds need the grain voice,
+trigger kind 1, which is not implemented yet). The events come from the peers'
+normative ``workload.py`` (``--peers``, default ``$LIVESAMP_PEERS`` or
+``/work/shared/reference/peers``); the source is its ``data/source.wav`` (made by
+``python workload.py source``) or, if that file is missing, ``workload.make_source()``.
+Each event is one sampler trigger: linear interpolation, 5 ms linear fades, 1 s of
+output, equal-power pan; the master bus is bypassed (``Engine(protect=False)``) because
+the job has no clipping stage. ``--time`` prints kernel seconds and voice-samples per
+CPU second to stderr.
+"""
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+from .engine import Engine
+from .layout import INTERP_LINEAR, trigger_rows
+
+__all__ = ["w2_triggers", "main"]
+
+
+def _workload(peers: str):
+    path = os.path.join(peers, "workload.py")
+    spec = importlib.util.spec_from_file_location("peers_workload", path)
+    if spec is None or not os.path.exists(path):
+        raise SystemExit(f"bench: no workload.py in {peers!r}; pass --peers DIR")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def w2_triggers(ev: dict, amp: float, sr: int, src_frames: int, voice_frames: int = 48000,
+                fade_frames: int = 240) -> np.ndarray:
+    """Trigger rows for a W2 event list (onset, start, rate, pan in [-1, 1))."""
+    return trigger_rows(len(ev["onset"]), frame=ev["onset"], sample=0, speed=ev["rate"],
+                        begin=ev["start"] / src_frames, amp=amp, pan=(ev["pan"] + 1.0) / 2.0,
+                        sustain=voice_frames - fade_frames, attack=fade_frames / sr,
+                        release=fade_frames / sr, interp=INTERP_LINEAR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    peers = os.environ.get("LIVESAMP_PEERS", "/work/shared/reference/peers")
+    show_time = "--time" in argv
+    if show_time:
+        argv.remove("--time")
+    if "--peers" in argv:
+        i = argv.index("--peers")
+        peers = argv[i + 1]
+        del argv[i:i + 2]
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    name, out_path = argv
+    W = _workload(peers)
+    import soundfile as sf
+
+    src_path = os.path.join(peers, "data", "source.wav")
+    src = W.load_source(src_path) if os.path.exists(src_path) else W.make_source()
+    kind, p, ev, env, amp, work = W.job(name)
+    if kind not in ("w2", "empty"):
+        print(f"bench: job {name!r} needs trigger kind 1 (grain clouds), not implemented yet",
+              file=sys.stderr)
+        return 2
+    max_voices = 512 if kind == "empty" else max(64, 2 * p)
+    eng = Engine(W.SR, max_voices=max_voices, block=256, ring_capacity=16384,
+                 sample_capacity_frames=len(src) + 64, protect=False)
+    eng.add_sample(src)
+    if kind == "w2":
+        rows = w2_triggers(ev, amp, W.SR, len(src), W.W2_VOICE_FRAMES, W.W2_FADE_FRAMES)
+    else:
+        rows = np.zeros((0, 32))
+    eng.render(0)   # load the kernel
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    out = np.empty((W.OUT_FRAMES, 2), np.float32)
+    step = 48000
+    pushed = 0
+    for a in range(0, W.OUT_FRAMES, step):
+        b = min(W.OUT_FRAMES, a + step)
+        # feed the ring as a scheduler would: triggers up to 2 s ahead
+        hi = int(np.searchsorted(rows[:, 0], b + 2 * W.SR)) if len(rows) else 0
+        while pushed < hi:
+            pushed += eng.push(rows[pushed:hi])
+        out[a:b] = eng.render(b - a)
+    cpu = time.process_time() - c0
+    wall = time.perf_counter() - t0
+    sf.write(out_path, out, W.SR, subtype="FLOAT", format="WAV")
+    if show_time:
+        s = eng.stats()
+        rate = work / cpu if cpu > 0 else math.inf
+        print(f"{name}: kernel cpu {cpu:.3f} s wall {wall:.3f} s, {rate / 1e6:.1f} M "
+              f"voice-samples/CPU s, steals {s['steals']} rejected {s['rejected']} "
+              f"late {s['late']}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
