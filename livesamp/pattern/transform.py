@@ -667,7 +667,8 @@ fast_chunk = register(["fast_chunk", "fastchunk"], _fast_chunk,
 
 
 def _filter_when(test, pat):
-    return pat.filter_haps(lambda h: test(h.whole.begin))
+    # Strudel's filterWhen is pat.filter(...), which keeps the steps (withHaps)
+    return pat.with_haps(lambda haps, _state: [h for h in haps if test(h.whole.begin)])
 
 
 def _within(a, b, fn, pat):
