@@ -70,11 +70,12 @@ class Pattern:
     `query(state)` returns the haps active during `state.span`.
     """
 
-    __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "__weakref__")
+    __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "__weakref__")
 
     def __init__(self, query, steps=None):
         self.query = query
         self._steps = _frac_or_none(steps)
+        self._bare = _MISSING  # the value, when this is exactly pure(value) with no context
         self._pure = _MISSING
         self._pure_loc = None
         self._weight = None
@@ -101,6 +102,12 @@ class Pattern:
 
     # -- mapping ----------------------------------------------------------------
     def with_value(self, fn) -> Pattern:
+        if self._bare is not _MISSING:
+            # pure(v).fmap(f) is pure(f(v)) hap for hap; keep it bare (but not `_pure`: register's
+            # fast path must still see a mapped pattern as a pattern, as Strudel does)
+            result = _bare_pure(fn(self._bare))
+            result._steps = self._steps
+            return result
         query = self.query
 
         def q(state):
@@ -215,6 +222,8 @@ class Pattern:
     def app_left(self, pat_val: Pattern) -> Pattern:
         """Apply a pattern of functions to values, structure from the left (functions)."""
         pat_func = self
+        if pat_val._bare is not _MISSING:
+            return _app_left_bare(self, pat_val)
 
         def q(state):
             out = []
@@ -441,7 +450,42 @@ def pure(value) -> Pattern:
 
     result = Pattern(q, 1)
     result._pure = value
+    result._bare = value
     return result
+
+
+def _bare_pure(value) -> Pattern:
+    result = pure(value)
+    result._pure = _MISSING
+    return result
+
+
+_EMPTY_HAP = Hap(None, TimeSpan(0, 0), None)
+
+
+def _app_left_bare(pat_func: Pattern, pat_val: Pattern) -> Pattern:
+    """app_left with a constant right side: one lookup instead of a query per hap, for haps
+    within one cycle (a hap crossing a cycle boundary is still cut there, as Strudel does)."""
+    value = pat_val._bare
+    general = pat_val.query
+
+    def q(state):
+        out = []
+        for hf in pat_func.query(state):
+            span = hf.whole_or_part()
+            fb = math.floor(span.begin)
+            if span.begin <= span.end <= fb + 1:
+                part = hf.part.intersection(span)
+                if part is not None:
+                    out.append(Hap(hf.whole, part, hf.value(value), _EMPTY_HAP.combine_context(hf)))
+                continue
+            for hv in general(state.set_span(span)):
+                part = hf.part.intersection(hv.part)
+                if part is not None:
+                    out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
+        return out
+
+    return Pattern(q, pat_func._steps)
 
 
 def reify(thing) -> Pattern:
