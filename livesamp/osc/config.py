@@ -51,7 +51,10 @@ class OscConfig:
     event_targets: (host, port)s that get `/livesamp/event` for every played event;
     forward_targets: (host, port)s that get each played event as a `/dirt/play` bundle,
     timetagged `forward_latency_s` after it sounded here. hello: send `/dirt/hello` to
-    these (host, port)s at start, so a running Tidal handshakes again.
+    these (host, port)s at start, so a running Tidal handshakes again. cpu_share: the
+    fraction of each 100 ms the receive thread may spend handling datagrams; beyond it,
+    datagrams are read and dropped unexamined (counted as shed), so a flood cannot
+    starve the scheduler (1.0: never shed).
     """
 
     host: str = "127.0.0.1"
@@ -68,6 +71,7 @@ class OscConfig:
     forward_latency_s: float = 0.2
     hello: tuple = (("127.0.0.1", 6010),)
     tick_s: float = 0.005
+    cpu_share: float = 0.5
 
     def __post_init__(self):
         if not 0 <= int(self.port) < 65536 or not 0 <= int(self.bus_port) < 65536:
@@ -89,6 +93,8 @@ class OscConfig:
             raise ValueError(f"late_drop_s must be >= 0, got {self.late_drop_s!r}")
         if not self.max_ahead_s > 0:
             raise ValueError(f"max_ahead_s must be > 0, got {self.max_ahead_s!r}")
+        if not 0 < self.cpu_share <= 1:
+            raise ValueError(f"cpu_share must be in (0, 1], got {self.cpu_share!r}")
         if int(self.queue) < 1:
             raise ValueError(f"queue must be >= 1, got {self.queue!r}")
 

@@ -91,31 +91,59 @@ def _pairs(args) -> dict:
     kv = {}
     for i in range(0, len(args), 2):
         key, value = args[i], args[i + 1]
-        if not isinstance(key, str) or not key or len(key) > MAX_KEY:
+        if type(key) is not str or not key or len(key) > MAX_KEY:
             raise BadEvent("bad_args", f"argument {i} should be a parameter name, got {key!r:.60}")
-        if isinstance(value, bool):
-            value = 1 if value else 0
-        elif isinstance(value, float):
-            if not math.isfinite(value):
+        t = type(value)
+        if t is float:
+            if value - value != 0.0:   # NaN or infinite
                 raise BadEvent("nonfinite", f"{key} is {value}")
-        elif isinstance(value, str):
+        elif t is str:
             if len(value) > MAX_VALUE_STRING:
                 raise BadEvent("bad_args", f"{key}: a string of {len(value)} characters")
-        elif value is None or isinstance(value, (bytes, int)):
-            pass
-        else:
+        elif t is bool:
+            value = int(value)
+        elif not (t is int or value is None or t is bytes):
             raise BadEvent("bad_args", f"{key}: unsupported value {value!r:.60}")
         kv[key] = value
     return kv
+
+
+_CLASSES: dict[str, tuple] = {}
+
+
+def _classify(key: str) -> tuple:
+    """(canonical name, kind) of a parameter name: kind is an ENGINE_PARAMS kind, "skip"
+    (protocol keys), "legato", "unimplemented" (in the control table, not in the engine)
+    or None (unknown). Cached for known names only, so random names cannot grow it."""
+    got = _CLASSES.get(key)
+    if got is not None:
+        return got
+    canon = _TIDAL_ALIASES.get(key) or canonical_name(key)
+    if key == "s" or key == "_id_" or canon in ("cps", "cycle", "delta", "nudge"):
+        got = (canon, "skip")
+    elif canon == "clip":
+        got = (canon, "legato")
+    elif canon in ENGINE_PARAMS:
+        got = (canon, ENGINE_PARAMS[canon])
+    elif key in controls_by_name():
+        got = (canon, "unimplemented")
+    else:
+        return (key, None)
+    _CLASSES[key] = got
+    return got
+
+
+def _is_bus(text: str) -> bool:
+    return len(text) > 1 and text[0] == "c" and text[1:].isdigit()
 
 
 def _number(key: str, value, buses, warn) -> float | None:
     """A number parameter's value; bus references resolve through `buses` (None: skip)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if isinstance(value, str) and len(value) > 1 and value[0] == "c" and value[1:].isdigit():
+    if isinstance(value, str) and _is_bus(value) and buses is not None:
         bus = int(value[1:])
-        got = buses.get(bus) if buses is not None else None
+        got = buses.get(bus)
         if got is None:
             warn(("bus", key), f"OSC: {key} reads control bus {value}, which has no value yet "
                                "(send /c_set to the bus port); ignored until it has")
@@ -154,16 +182,15 @@ def parse_play(args, default_cps: float, buses=None, warn=None) -> DirtEvent:
     ignored = []
     legato = None
     for key, raw in kv.items():
-        canon = _TIDAL_ALIASES.get(key) or canonical_name(key)
-        if key == "s" or canon in ("cps", "cycle", "delta", "nudge", "_id_") or key == "_id_":
+        canon, kind = _classify(key)
+        if kind == "skip":
             continue
-        if canon == "clip":
+        if kind == "legato":
             legato = _number(key, raw, buses, warn)
             continue
-        kind = ENGINE_PARAMS.get(canon)
-        if kind is None:
+        if kind is None or kind == "unimplemented":
             ignored.append(key)
-            if key in controls_by_name():
+            if kind == "unimplemented":
                 warn(("param", key), f"OSC: ignoring {key!r}: livesamp's engine does not "
                                      "implement it yet")
             else:
@@ -179,11 +206,14 @@ def parse_play(args, default_cps: float, buses=None, warn=None) -> DirtEvent:
             if canon == "unit" and raw not in _UNITS:
                 raise BadEvent("bad_args", f"unit must be r, c or s, got {raw!r:.60}")
             value[canon] = "r" if raw == "rate" else raw
-        elif kind == "note" and isinstance(raw, str) and not (raw[:1] == "c" and raw[1:].isdigit()):
+        elif kind == "note" and isinstance(raw, str) and (buses is None or not _is_bus(raw)):
             value[canon] = raw    # a note name, checked by the packer
+        elif type(raw) is float:
+            if canon != "n" or "n" not in value:   # "bd:3" wins over a separate n, as SuperDirt
+                value[canon] = raw
         else:
-            if canon == "n" and "n" in value and ":" in kv["s"]:
-                continue          # "bd:3" wins over a separate n, as in SuperDirt
+            if canon == "n" and "n" in value:
+                continue
             num = _number(key, raw, buses, warn)
             if num is not None:
                 value[canon] = num

@@ -7,8 +7,14 @@ the scheduler thread stays the engine's only producer. Nothing here sleeps until
 timetag.
 
 Accounting: every datagram ends in exactly one of forbidden (sender not allowed),
-malformed (by reason) or parsed; every message of a parsed datagram in exactly one
-message outcome (played, handled, or a drop reason). `stats()` returns them all.
+malformed (by reason), parsed or shed; every message of a parsed datagram in exactly one
+message outcome (played, handled, or a drop reason). `stats()` returns them all;
+`kernel_drops` counts what the OS dropped before we could read it (SO_RXQ_OVFL).
+
+Load: handling a datagram costs tens of microseconds of Python under the GIL, so a
+flood could starve the scheduler thread. The OSC thread may be busy for at most
+`cpu_share` of each 100 ms window; past that it still empties the socket but drops
+what it reads, unexamined, counted as `shed`. The audio callback never needs the GIL.
 
 Lateness: a bundle due in the past but less than `late_drop_s` ago is played at once
 and counted as `late` (a warning at most every 5 s); older ones are dropped as
@@ -38,6 +44,7 @@ __all__ = ["OscServer"]
 _SO_RXQ_OVFL = getattr(socket, "SO_RXQ_OVFL", 40)   # Linux: kernel drop counter per datagram
 _MAX_BUSES = 4096
 _BATCH = 256              # datagrams handled per wake-up before the clock is observed again
+_WINDOW_S = 0.1           # the CPU budget is counted per window of this length
 
 
 class _Hap:
@@ -80,6 +87,11 @@ class OscServer:
         self.max_late_s = 0.0
         self.reply_failures = 0
         self._late_window = [0, 0.0, time.monotonic()]  # count, worst, since
+        self._window_start = 0.0
+        self._window_busy = 0.0
+        self._budget_s = max(0.0, min(1.0, self.config.cpu_share)) * _WINDOW_S
+        if self.config.cpu_share >= 1.0:
+            self._budget_s = float("inf")
         self._allowed_cache: dict[str, bool] = {}
         self._networks = self.config.networks()
         self._socks: list[socket.socket] = []
@@ -309,7 +321,15 @@ class OscServer:
             for level, kind, payload in anc:
                 if level == socket.SOL_SOCKET and kind == _SO_RXQ_OVFL and len(payload) >= 4:
                     self.kernel_drops = struct.unpack("=I", payload[:4])[0]
-            for reply, to in self.handle_datagram(data, addr):
+            t = time.perf_counter()
+            if t - self._window_start >= _WINDOW_S:
+                self._window_start, self._window_busy = t, 0.0
+            elif self._window_busy > self._budget_s:
+                self.datagrams["shed"] += 1      # over budget: received, not looked at
+                continue
+            replies = self.handle_datagram(data, addr)
+            self._window_busy += time.perf_counter() - t
+            for reply, to in replies:
                 try:
                     sock.sendto(reply, to)
                 except OSError:

@@ -87,18 +87,31 @@ def _message(data: bytes, pos: int, end: int, timetag: int | None) -> Message:
     if len(tags) > MAX_ARGS:
         raise OscDecodeError("too_many_args", f"{len(tags)} arguments (at most {MAX_ARGS})")
     args = []
+    append = args.append
+    find = data.find
     for t in tags:
-        if t == "i":
-            _need(pos, 4, end, "int32")
-            args.append(_I32.unpack_from(data, pos)[0])
-            pos += 4
+        if t == "s" or t == "S":   # inlined _string: most arguments are strings
+            nul = find(b"\0", pos, end)
+            if nul < 0 or nul - pos > MAX_STRING:
+                _string(data, pos, end, "string argument")   # raises the right reason
+            nxt = (nul + 4) & ~3
+            if nxt > end:
+                raise OscDecodeError("truncated", "string argument padding runs past the end")
+            try:
+                append(data[pos:nul].decode("utf-8"))
+            except UnicodeDecodeError:
+                raise OscDecodeError("bad_string", "string argument is not UTF-8") from None
+            pos = nxt
         elif t == "f":
-            _need(pos, 4, end, "float32")
-            args.append(_F32.unpack_from(data, pos)[0])
+            if pos + 4 > end:
+                _need(pos, 4, end, "float32")
+            append(_F32.unpack_from(data, pos)[0])
             pos += 4
-        elif t == "s" or t == "S":
-            s, pos = _string(data, pos, end, "string argument")
-            args.append(s)
+        elif t == "i":
+            if pos + 4 > end:
+                _need(pos, 4, end, "int32")
+            append(_I32.unpack_from(data, pos)[0])
+            pos += 4
         elif t == "b":
             _need(pos, 4, end, "blob size")
             size = _I32.unpack_from(data, pos)[0]
