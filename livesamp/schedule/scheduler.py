@@ -1,13 +1,18 @@
 """The scheduler: queries every audible slot ahead of the audio and pushes Triggers.
 
-`Scheduler.advance(horizon_frame)` is the whole algorithm: query [cursor, cycle(horizon)),
-pack onset haps, push them to the engine, move the cursor. Offline rendering calls it
+`Scheduler.advance(horizon_frame)` is the whole algorithm: take the onsets in
+[cursor, cycle(horizon)), pack them, push them to the engine, move the cursor. Each slot is
+queried once per cycle (from the cursor to the cycle's end) and the onsets are handed out
+tick by tick: a pattern query has a large fixed cost, so 100 small windows per cycle would
+cost ~20 times more than one. A new pattern in a slot is queried from the cursor at once. Offline rendering calls it
 between blocks against a virtual clock; live playback calls it from a thread a lookahead
 ahead of the stream. A slot whose pattern raises is reverted to its last good pattern
 (that slot only) and reported once; repeats of the same message are rate-limited.
 """
 from __future__ import annotations
 
+import bisect
+import math
 import threading
 import time
 import traceback
@@ -16,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..engine.layout import TRIGGER_WIDTH
-from ..pattern.time import TimeSpan
+from ..pattern.time import Time, TimeSpan
 from ..pattern.core import State
 from .inbox import TriggerInbox
 
@@ -35,6 +40,7 @@ class Scheduler:
         self.controls = controls or {}
         self.inbox = inbox if inbox is not None else TriggerInbox()
         self._last_msgs: dict[str, float] = {}
+        self._cache: dict[int, tuple] = {}  # slot -> (pattern, begin, end, onset times, haps)
         self.errors = 0
         self.pushed = 0
         self.dropped = 0
@@ -56,10 +62,9 @@ class Scheduler:
         if end <= begin:
             return self._push(rows)
         controls = {**self.controls, "_cps": self.clock.cps}
-        state = State(TimeSpan(begin, end), controls)
         for index, pattern in self.slots.audible():
             try:
-                slot_rows = self._slot_rows(index, pattern, state)
+                slot_rows = self._slot_rows(index, pattern, begin, end, controls)
             except Exception as e:  # a bad pattern must not stop the others
                 self.errors += 1
                 reverted = self.slots.revert(index, pattern)
@@ -85,12 +90,29 @@ class Scheduler:
             self._say("ring-full", f"engine trigger ring full: {len(block) - accepted} events dropped")
         return accepted
 
-    def _slot_rows(self, index: int, pattern, state: State) -> list:
+    def _onsets(self, index: int, pattern, begin, end, controls: dict) -> list:
+        """Onset haps of `pattern` with begin <= onset < end, from the per-cycle cache."""
+        out = []
+        c = begin
+        while c < end:
+            entry = self._cache.get(index)
+            if entry is None or entry[0] is not pattern or not (entry[1] <= c < entry[2]):
+                cycle_end = Time(math.floor(c) + 1)
+                haps = [h for h in pattern.query(State(TimeSpan(c, cycle_end), controls))
+                        if h.whole is not None and h.whole.begin == h.part.begin]
+                haps.sort(key=lambda h: h.whole.begin)
+                entry = (pattern, c, cycle_end, [h.whole.begin for h in haps], haps)
+                self._cache[index] = entry
+            seg_end = end if end < entry[2] else entry[2]
+            times, haps = entry[3], entry[4]
+            out.extend(haps[bisect.bisect_left(times, c):bisect.bisect_left(times, seg_end)])
+            c = seg_end
+        return out
+
+    def _slot_rows(self, index: int, pattern, begin, end, controls: dict) -> list:
         out = []
         clock = self.clock
-        for hap in pattern.query(state):
-            if hap.whole is None or hap.whole.begin != hap.part.begin:
-                continue  # only onsets sound
+        for hap in self._onsets(index, pattern, begin, end, controls):
             onset = hap.whole.begin
             nudge = hap.value.get("nudge") if isinstance(hap.value, dict) else None
             frame = clock.frame_at(onset)
