@@ -72,7 +72,7 @@ def _cmd_play(args) -> int:
     else:
         session.play(0, evaluate_expression(source), source)
     session.start(backend=args.backend, device=args.device)
-    print(f"playing on {session.output.describe()}: Ctrl-C to stop", file=sys.stderr)
+    print(f"playing on {session.describe_output()}: Ctrl-C to stop", file=sys.stderr)
     try:
         deadline = time.monotonic() + args.seconds if args.seconds else None
         while deadline is None or time.monotonic() < deadline:
@@ -100,7 +100,7 @@ def _cmd_replay(args) -> int:
 
 
 def _cmd_devices(args) -> int:
-    from .io.devices import describe_devices
+    from .io.devices import format_devices as describe_devices
 
     print(describe_devices())
     return 0
@@ -117,6 +117,8 @@ def _common(p, blocksize=True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .osc.cli import add_osc_options, add_osc_parser
+
     ap = argparse.ArgumentParser(
         prog="livesamp", description=__doc__,
         epilog="With no command, livesamp starts the audio and opens the performer's REPL.")
@@ -130,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--cps", type=float, default=None, help="starting tempo in cycles per second")
     ap.add_argument("--bank", action="append", metavar="FOLDER",
                     help="extra sample folder; repeat for several; 'default' is the built-in bank")
+    ap.add_argument("--osc", action="store_true",
+                    help="also listen for OSC (Tidal's /dirt/play, /livesamp/...): see `livesamp osc -h`")
+    add_osc_options(ap.add_argument_group("OSC options (with --osc)"), prefix="osc-")
     sub = ap.add_subparsers(dest="command")
+    add_osc_parser(sub)
     r = sub.add_parser("render", help="render a pattern to an audio file offline")
     r.add_argument("pattern", help='a pattern: \'s("thud*2 tss").fast(2)\' or bare mini-notation \'thud*2 tss\'')
     r.add_argument("--cycles", type=float, default=8, help="how many cycles (default 8)")
@@ -144,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     _common(p)
     sub.add_parser("devices", help="list audio devices")
+    from .bank.cli import add_samples_parser
+    add_samples_parser(sub)
     rp = sub.add_parser("replay", help="render a logged performance (a session log) to an audio file")
     rp.add_argument("log", help="a session log (.jsonl), as printed when the REPL starts and ends")
     rp.add_argument("-o", "--output", default="set.wav", help="output file (.wav, .flac ...)")
@@ -161,15 +169,26 @@ def main(argv=None) -> int:
             return _cmd_play(args)
         if args.command == "devices":
             return _cmd_devices(args)
+        if args.command == "samples":
+            return args.run(args)
         if args.command == "replay":
             return _cmd_replay(args)
+        if args.command == "osc":
+            from .osc.cli import run_osc
+
+            return run_osc(args)
+        osc = None
+        if args.osc:
+            from .osc.cli import config_from_args
+
+            osc = config_from_args(args, prefix="osc-")
     except (ValueError, TypeError, KeyError, OSError) as e:
         print(f"livesamp: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
     from .live.repl import run_repl
 
     return run_repl(backend=args.backend, device=args.device, banks=args.bank or None, log_path=args.log,
-                    record=args.record, cps=args.cps)
+                    record=args.record, cps=args.cps, osc=osc)
 
 
 if __name__ == "__main__":
