@@ -204,7 +204,7 @@ def master(x, sr=SR, ceiling_db=-0.3):
     if ceil > 10 ** (ceiling_db / 20):
         ceil = float(np.nextafter(np.float32(ceil), np.float32(0)))
     R = 1 - 2 * math.pi * 10 / sr
-    att = 1 - math.exp(-1 / (0.001 * sr))
+    att = 1.0   # instant attack
     decay = math.exp(-1 / (0.1 * sr))
     xl = yl = xr = yr = 0.0
     env = 0.0

@@ -31,8 +31,8 @@ from .rings import IDX_READ, IDX_WRITE, ring_push_one
 from .state import (C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS, K_FRAME,
                     K_LATE, K_NEXT_STATS, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
                     MAX_BLOCK, PAD, S_LOAD, VI_CUT, VI_ENDREASON, VI_ORBIT, VI_SAMPLE,
-                    VI_SEQ, VI_START, VI_STATE)
-from .voices import allocate, cut_group, render_voices
+                    VI_SEQ, VI_START, VI_STATE, VI_LSLOT)
+from .voices import allocate, cut_group, list_append, render_voices
 
 __all__ = ["render_block"]
 
@@ -93,8 +93,9 @@ def _start_trigger(row, seq, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta
     tmpi[VI_ENDREASON] = 0
     for k in range(tmpf.shape[0]):
         vf[k, v] = tmpf[k]
-    for k in range(tmpi.shape[0]):
+    for k in range(VI_LSLOT):       # rows from VI_LSLOT on hold the mix order list
         vi[k, v] = tmpi[k]
+    list_append(vi, cnt, v)
     cnt[K_STARTED] += 1
     ring_push_one(nbuf, nidx, np.float64(NK_STARTED), np.float64(f), _id(row[T_EVENT]),
                   np.float64(sid),
@@ -194,7 +195,8 @@ def render_block(out, n, ring_buf, ring_idx, pend, pend_seq, order, vf, vi, tmpf
         cnt[K_FRAME] = end
         every = np.int64(cfg[C_STATS_EVERY])
         if every > 0 and end >= cnt[K_NEXT_STATS]:
-            cnt[K_NEXT_STATS] = end + every
+            nxt = cnt[K_NEXT_STATS] + every
+            cnt[K_NEXT_STATS] = nxt if nxt > end else end + every
             ring_push_one(nbuf, nidx, np.float64(NK_STATS), np.float64(end), -1.0, -1.0, -1.0, -1.0,
                           np.float64(cnt[K_ACTIVE]), st[S_LOAD])
         done += m

@@ -64,7 +64,9 @@ VI_FILT = 14     # bit 1 lowpass, bit 2 highpass
 VI_SEQ = 15      # ring sequence number of the trigger (age, tie-break)
 VI_ENDREASON = 16
 VI_NAT = 17      # natural length in frames (the sample segment runs out)
-NVI = 18
+VI_LSLOT = 18    # rows 18/19 are not per-voice: they hold the *mix order list*,
+VI_LSEQ = 19     # (slot, seq) of every sounding voice in start order; see voices.py
+NVI = 20
 
 # --- config: cfg[...] (float64) ----------------------------------------------------
 C_SR = 0
@@ -100,6 +102,7 @@ K_PENDFULL = 14
 K_KILLED = 15         # voices killed because they went non-finite
 K_CUTS = 16
 K_CLAMPED = 17        # output samples the final hard clamp had to touch
+K_NLIST = 18          # entries in the mix order list (vi[VI_LSLOT/VI_LSEQ, :n])
 NCNT = 32
 
 # --- float stats: st[...] ---------------------------------------------------------------

@@ -9,6 +9,11 @@ to the oldest) is faded out and counted in ``steals``. If no slot is free at all
 than the reserve stolen within one fade time) the fading voice closest to its end is
 cut off at once and counted in ``hard_steals``.
 
+Mix order: voices are summed into the bus in the order they started (a list kept in
+two spare rows of ``vi``), not in slot order, so the float rounding of the mix does
+not depend on which slot a voice got, and the output is bit-identical however the
+stream is cut into blocks.
+
 Steal decisions are taken when the triggers of a block are started (all at the start
 of the block, each voice then sounding from its own frame), so with a full pool the
 choice of victim can depend on the block size; everything else is sample exact and
@@ -31,9 +36,9 @@ from .state import (C_FADE, C_MAXV, C_SMOOTH, K_ACTIVE, K_ENDED, K_HARD_STEALS, 
                     VF_LP1A, VF_LP1B, VF_LP2A, VF_LP2B, VF_LPG, VF_LPGT, VF_LPK, VF_RD,
                     VF_SEGLEN, VF_XHI, VF_XLO, VI_A, VI_CUT, VI_ENDREASON, VI_EVENT, VI_FILT,
                     VI_GATE, VI_INTERP, VI_LIFE, VI_LOOP, VI_NAT, VI_ORBIT, VI_R, VI_SAMPLE,
-                    VI_SEQ, VI_SLOT, VI_START, VI_STATE, VI_STEREO)
+                    VI_SEQ, VI_SLOT, VI_START, VI_STATE, VI_STEREO, VI_LSLOT, VI_LSEQ, K_NLIST)
 
-__all__ = ["allocate", "fade_voice", "cut_group", "render_voices", "voice_env"]
+__all__ = ["allocate", "fade_voice", "cut_group", "render_voices", "voice_env", "list_append"]
 
 FREE = 0
 PLAYING = 1
@@ -234,8 +239,32 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
 
 
 @njit(cache=True, nogil=True)
+def _listed(vi, k):
+    v = vi[VI_LSLOT, k]
+    return vi[VI_STATE, v] != FREE and vi[VI_SEQ, v] == vi[VI_LSEQ, k]
+
+
+@njit(cache=True, nogil=True)
+def list_append(vi, cnt, v):
+    """Append voice ``v`` (just started) to the mix order list."""
+    n = cnt[K_NLIST]
+    if n >= vi.shape[1]:     # stale entries of voices cut off this block: compact
+        j = 0
+        for k in range(n):
+            if _listed(vi, k):
+                vi[VI_LSLOT, j] = vi[VI_LSLOT, k]
+                vi[VI_LSEQ, j] = vi[VI_LSEQ, k]
+                j += 1
+        n = j
+    vi[VI_LSLOT, n] = v
+    vi[VI_LSEQ, n] = vi[VI_SEQ, v]
+    cnt[K_NLIST] = n + 1
+
+
+@njit(cache=True, nogil=True)
 def render_voices(bs, n, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx):
-    """Mix every sounding voice into ``bus[:, :n]`` for stream frames ``[bs, bs+n)``."""
+    """Mix every sounding voice into ``bus[:, :n]`` for stream frames ``[bs, bs+n)``,
+    in the order the voices started."""
     src0 = arena[0]
     src1 = arena[1]
     s0 = scratch[0]
@@ -243,20 +272,26 @@ def render_voices(bs, n, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx):
     b0 = bus[0]
     b1 = bus[1]
     smooth = cfg[C_SMOOTH]
-    active = 0
-    for v in range(vi.shape[1]):
-        if vi[VI_STATE, v] == FREE:
+    nlist = cnt[K_NLIST]
+    j = 0
+    for k in range(nlist):
+        if not _listed(vi, k):
             continue
-        if vi[VI_START, v] >= bs + n:
-            active += 1
-            continue
-        t_end, bad = _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth)
-        if bad:
-            cnt[K_KILLED] += 1
-            _end_voice(vi, v, np.int64(bs), np.int64(END_NONFINITE), cnt, nbuf, nidx)
-        elif t_end >= vi[VI_LIFE, v]:
-            _end_voice(vi, v, vi[VI_START, v] + vi[VI_LIFE, v], vi[VI_ENDREASON, v], cnt,
-                       nbuf, nidx)
-        else:
-            active += 1
-    cnt[K_ACTIVE] = active
+        v = vi[VI_LSLOT, k]
+        keep = True
+        if vi[VI_START, v] < bs + n:
+            t_end, bad = _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth)
+            if bad:
+                cnt[K_KILLED] += 1
+                _end_voice(vi, v, np.int64(bs), np.int64(END_NONFINITE), cnt, nbuf, nidx)
+                keep = False
+            elif t_end >= vi[VI_LIFE, v]:
+                _end_voice(vi, v, vi[VI_START, v] + vi[VI_LIFE, v], vi[VI_ENDREASON, v], cnt,
+                           nbuf, nidx)
+                keep = False
+        if keep:
+            vi[VI_LSLOT, j] = v
+            vi[VI_LSEQ, j] = vi[VI_LSEQ, k]
+            j += 1
+    cnt[K_NLIST] = j
+    cnt[K_ACTIVE] = j
