@@ -67,7 +67,7 @@ class Performance:
         self.log.write("start", sr=session.sr, cps=str(session.clock._segments[-1][2]),
                        blocksize=session.blocksize, lookahead_s=session.lookahead_s,
                        banks=bank_specs(session.library), scheduler_frame=session.scheduler_start_frame,
-                       output=session.output.describe())
+                       output=session.describe_output())
         self.takes.log = self.log
         self.recorder = None
         extras = {"rec": self.takes.rec, "resample": self.takes.resample, "record": self.record}
@@ -80,16 +80,22 @@ class Performance:
         from .tap import output_tap_reader
 
         session = self.session
+        heard = []
+        session.report = heard.append  # open_output says why it fell back to the null output
         try:
             session.start(backend=backend, device=device)
-            note = f"audio: {session.output.describe()}"
+            note = f"audio: {session.describe_output()}"
         except Exception as e:  # noqa: BLE001 - say why, then play on the null backend
             if backend == "null":
                 raise
             why = f"{type(e).__name__}: {e}".strip()
             session.stop()
             session.start(backend="null")
-            note = f"audio: no sound ({why}); playing to {session.output.describe()} instead"
+            note = f"audio: no sound ({why}); playing to {session.describe_output()} instead"
+        finally:
+            session.report = self.report
+        if heard:
+            note = "\n".join([*heard, note])
         self._reader = output_tap_reader(session.output)
         if self._reader is not None:
             self.hub.start(self._reader)
@@ -125,10 +131,8 @@ class Performance:
     # -- the end --------------------------------------------------------------------------
     def close(self) -> None:
         session = self.session
-        output = session.output
-        session.stop()
-        self.hub.stop(self._reader)
-        del output
+        session.stop()                   # the scheduler, then the output
+        self.hub.stop(self._reader)      # what the tap still holds goes to the recorder
         if self.recorder is not None:
             self.record(None)
         self.log.write("stop", frame=session.engine.frame)

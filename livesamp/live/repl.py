@@ -104,7 +104,7 @@ def repl_loop(prompt, evaluator: Evaluator, message: str = "livesamp> ") -> None
 
 
 def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, record=None,
-             sr: int = 48000, cps=None, blocksize: int = 256) -> int:
+             sr: int = 48000, cps=None, blocksize: int = 256, osc=None) -> int:
     """`livesamp` with no command: start the audio, load the banks, open the REPL."""
     from prompt_toolkit.patch_stdout import patch_stdout
 
@@ -121,6 +121,13 @@ def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, reco
     print(f"{perf.audio_note}\n"
           f"sounds: {len(session.library.names())} ({', '.join(b.name for b in session.library.banks)}); "
           f"samples() lists them\nsession log: {perf.log.path}")
+    server = None
+    if osc is not None:  # an OscConfig: also listen for OSC (livesamp --osc)
+        from ..osc import OscServer
+        from ..osc.cli import describe
+
+        server = OscServer(session, osc).start()
+        print(describe(server))
     print(BANNER, flush=True)
     prompt = make_prompt(perf.evaluator, history_path=data_dir() / "history")
     try:
@@ -129,6 +136,8 @@ def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, reco
                 perf.record(record)
             repl_loop(prompt, perf.evaluator)
     finally:
+        if server is not None:
+            server.stop()
         perf.close()
     print(f"bye. The session log is {perf.log.path}; `livesamp replay {perf.log.path} -o set.wav` "
           "renders it again.")

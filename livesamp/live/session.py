@@ -195,13 +195,16 @@ class Session:
         self._change(f"d{index + 1} {'set' if pat is not None else 'stopped'}", apply)
 
     def check(self, pat: Pattern, cycles: int = 1) -> None:
-        """Query the pattern's next cycle and resolve its sample names (raises on problems)."""
+        """Query the pattern's next cycle and pack every onset as the scheduler will (sample
+        names resolved, control values checked), raising what scheduling would raise. The
+        samples it names are loaded into the engine now, on this thread, not mid-schedule."""
         start = self.scheduler.cursor
+        packer = TriggerPacker(self.packer.sample_ids, self.sr, max_events=1)
+        cps = self.clock.cps
         for hap in pat.query_arc(start, start + cycles):
-            value = hap.value
-            if isinstance(value, dict) and isinstance(value.get("s"), str):
-                n = value.get("n", 0)
-                self.library.get(value["s"], int(n) if isinstance(n, (int, float)) else 0)
+            if hap.whole is None or hap.whole.begin != hap.part.begin:
+                continue
+            packer.pack(0, hap, 0, cps, hap.whole.begin)
 
     def hush(self) -> None:
         """Stop every slot (and forget solos)."""
@@ -254,29 +257,32 @@ class Session:
         self.packer.sample_ids.library = library
 
     # -- live -----------------------------------------------------------------------------
-    def start(self, backend: str = "auto", device=None) -> Session:
-        """Open the audio output (PortAudio, or the null backend) and start scheduling."""
-        try:
-            from ..io import open_output
-        except ImportError:
-            open_output = None
-        if hasattr(self.engine, "warm_up"):
-            self.engine.warm_up()
-        if open_output is None:
-            if backend == "portaudio":
-                raise RuntimeError("this livesamp has no audio output layer (livesamp.io)")
-            from .paced import PacedOutput
+    def start(self, backend: str = "auto", device=None, tap_seconds: float = 4.0) -> Session:
+        """Open the audio output (PortAudio, or the null backend) and start scheduling.
 
-            self.output = PacedOutput(self.engine, self.blocksize, self.sr, self.taps, report=self._report)
-        else:
-            self.output = open_output(self.engine, backend=backend, device=device,
-                                      blocksize=self.blocksize, samplerate=self.sr, report=self._report)
+        `tap_seconds` of the output are kept in the output's tap ring for the recorder and
+        resample() (0: no tap). "auto" falls back to the null output and says why."""
+        from ..io import open_output
+
+        self.output = open_output(self.engine, backend=backend, device=device, blocksize=self.blocksize,
+                                  tap_seconds=tap_seconds, on_message=self._report)
         self.output.start()
         locked = _LockedScheduler(self.scheduler, self._lock)
         self._thread = SchedulerThread(locked, lambda: self.engine.frame, self.lookahead_s)
         self._thread.start()
         self.scheduler_start_frame = getattr(locked, "started_at_frame", None)
         return self
+
+    def describe_output(self) -> str:
+        """One line: where the sound goes."""
+        out = self.output
+        if out is None:
+            return "no output (offline)"
+        if type(out).__name__ == "NullOutput":
+            return "the null output (silent, keeping time)"
+        latency = getattr(out, "latency", None)
+        lat = f", {1000 * latency:.0f} ms latency" if isinstance(latency, (int, float)) else ""
+        return f"PortAudio device {getattr(out, 'device', '?')!r} at {self.sr} Hz{lat}"
 
     def stop(self) -> None:
         if self._thread is not None:

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-__all__ = ["TapHub", "output_tap_reader"]
+__all__ = ["TapHub", "OutputTapReader", "output_tap_reader"]
 
 
 class TapHub:
@@ -88,14 +88,48 @@ class TapHub:
                 got = reader()
 
 
-def output_tap_reader(output):
-    """A reader of the live output's tap ring: () -> (frame0, block) or None when empty.
+class OutputTapReader:
+    """Reads the live output's tap ring (`livesamp.io`: `tap_span()`, `read_tap(start, n)`)
+    from where it left off: () -> (frame0, block) or None when nothing new arrived.
 
-    Returns None when the output has no tap (then recording and resample() say so)."""
-    tap = getattr(output, "tap", None)
-    if tap is None:
+    If the ring was overwritten before it was read (this thread was starved for longer than
+    the ring holds), it skips to the oldest frame still there; the hub counts the gap."""
+
+    def __init__(self, output, max_block: int = 48000):
+        self.output = output
+        self.max_block = int(max_block)
+        self.next: int | None = None
+        self.skipped_frames = 0
+
+    def __call__(self):
+        from ..io import TapUnavailable
+
+        first, end = self.output.tap_span()
+        if end <= first:
+            return None
+        if self.next is None:
+            self.next = first
+        if self.next < first:
+            self.skipped_frames += first - self.next
+            self.next = first
+        n = min(end - self.next, self.max_block)
+        if n <= 0:
+            return None
+        try:
+            block = self.output.read_tap(self.next, n)
+        except TapUnavailable:
+            self.next = None  # overwritten while reading: start again from what is there
+            return None
+        frame0 = self.next
+        self.next += n
+        return frame0, block
+
+
+def output_tap_reader(output):
+    """A reader of the live output's tap ring, or None when the output keeps no tap."""
+    if output is None or not hasattr(output, "tap_span") or not hasattr(output, "read_tap"):
         return None
-    read = getattr(tap, "read", None)
-    if callable(read):
-        return read
-    return None
+    table = getattr(output, "table", None)
+    if table is not None and not getattr(table, "tap_enabled", True):
+        return None
+    return OutputTapReader(output)
