@@ -15,14 +15,17 @@ from __future__ import annotations
 
 from .base import Bank
 from .default import DefaultBank
-from .errors import BankError, BankWarning, SampleLoadError, UnknownSampleError
+from .errors import BankError, BankWarning, RevokedSampleError, SampleLoadError, UnknownSampleError
 from .folder import FolderBank
+from .indexed import IndexedBank
+from .config import library_from_config
 from .library import SampleLibrary, default_library
 from .paths import data_dir
 from .provenance import Provenance
 from .sample import Sample
 
 __all__ = [
-    "Bank", "BankError", "BankWarning", "DefaultBank", "FolderBank", "Provenance", "Sample",
-    "SampleLibrary", "SampleLoadError", "UnknownSampleError", "data_dir", "default_library",
+    "Bank", "BankError", "BankWarning", "DefaultBank", "FolderBank", "IndexedBank", "Provenance",
+    "RevokedSampleError", "Sample", "SampleLibrary", "SampleLoadError", "UnknownSampleError",
+    "data_dir", "default_library", "library_from_config",
 ]

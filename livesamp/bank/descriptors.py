@@ -39,7 +39,6 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-from numba import njit
 
 __all__ = ["Descriptors", "describe", "DESCRIPTOR_FIELDS", "MAX_FRAMES", "PITCH_FRAMES"]
 
@@ -95,179 +94,6 @@ class Descriptors:
 DESCRIPTOR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Descriptors))
 
 
-# -- numba kernels ----------------------------------------------------------------------
-
-@njit(cache=True)
-def _blocks(x, hop):
-    """Mean power, mean power of the first difference (a gentle high-pass that keeps
-    clicks and drops low tones) and zero crossings of consecutive blocks of ``hop`` samples."""
-    n = x.shape[0]
-    nb = (n + hop - 1) // hop
-    power = np.zeros(nb)
-    dpower = np.zeros(nb)
-    crossings = np.zeros(nb, np.int64)
-    prev = x[0] if n > 0 else 0.0
-    prev_pos = prev >= 0.0
-    for b in range(nb):
-        lo = b * hop
-        hi = min(lo + hop, n)
-        s = 0.0
-        ds = 0.0
-        c = 0
-        for i in range(lo, hi):
-            v = x[i]
-            s += v * v
-            d = v - prev
-            ds += d * d
-            prev = v
-            pos = v >= 0.0
-            if pos != prev_pos:
-                c += 1
-            prev_pos = pos
-        power[b] = s / (hi - lo)
-        dpower[b] = ds / (hi - lo)
-        crossings[b] = c
-    return power, dpower, crossings
-
-
-@njit(cache=True)
-def _smooth_db(power, k):
-    """Centred moving average of ``k`` blocks, in dB (floor -200 dB)."""
-    n = power.shape[0]
-    out = np.empty(n)
-    half = k // 2
-    for i in range(n):
-        lo = max(0, i - half)
-        hi = min(n, i + half + 1)
-        s = 0.0
-        for j in range(lo, hi):
-            s += power[j]
-        out[i] = 10.0 * math.log10(s / (hi - lo) + 1e-20)
-    return out
-
-
-@njit(cache=True)
-def _count_onsets(env_db, lo, hi, floor_db, rise_db, look, refractory):
-    """Onsets in blocks [lo, hi): the envelope rises ``rise_db`` above its minimum over the
-    previous ``look`` blocks and is above ``floor_db``; at most one per ``refractory`` blocks."""
-    count = 0
-    last = -refractory - 1
-    armed = True
-    for i in range(lo, hi):
-        m = env_db[i]
-        for j in range(max(lo, i - look), i):
-            if env_db[j] < m:
-                m = env_db[j]
-        rising = env_db[i] - m >= rise_db and env_db[i] >= floor_db
-        if rising and armed and i - last > refractory:
-            count += 1
-            last = i
-            armed = False
-        elif not rising:
-            armed = True
-    return count
-
-
-@njit(cache=True)
-def _frames(x, starts, n, window):
-    """Windowed frames of ``n`` samples starting at ``starts`` (zero beyond the signal)."""
-    out = np.zeros((starts.shape[0], n), np.float32)
-    total = x.shape[0]
-    for f in range(starts.shape[0]):
-        s = starts[f]
-        for i in range(min(n, total - s)):
-            out[f, i] = x[s + i] * window[i]
-    return out
-
-
-@njit(cache=True)
-def _spectral_stats(power, freqs, band_edges):
-    """Per frame: energy, centroid, spread and band-wise flatness of a power spectrum."""
-    nf = power.shape[0]
-    energy = np.zeros(nf)
-    centroid = np.zeros(nf)
-    spread = np.zeros(nf)
-    flat = np.zeros(nf)
-    nbands = band_edges.shape[0] - 1
-    for f in range(nf):
-        e = 0.0
-        m1 = 0.0
-        for k in range(band_edges[0], band_edges[nbands]):
-            p = power[f, k]
-            e += p
-            m1 += p * freqs[k]
-        energy[f] = e
-        if e <= 0.0:
-            continue
-        c = m1 / e
-        m2 = 0.0
-        for k in range(band_edges[0], band_edges[nbands]):
-            d = freqs[k] - c
-            m2 += power[f, k] * d * d
-        centroid[f] = c
-        spread[f] = math.sqrt(m2 / e)
-        tiny = 1e-12 * e
-        acc = 0.0
-        for b in range(nbands):
-            lo = band_edges[b]
-            hi = band_edges[b + 1]
-            be = 0.0
-            logs = 0.0
-            for k in range(lo, hi):
-                p = power[f, k] + tiny
-                be += p
-                logs += math.log(p)
-            width = hi - lo
-            acc += be * math.exp(logs / width) / (be / width)
-        flat[f] = acc / (e + tiny * (band_edges[nbands] - band_edges[0]))
-    return energy, centroid, spread, flat
-
-
-@njit(cache=True)
-def _pitch_pick(acf, window_acf, tmin, tmax, sr):
-    """Boersma's normalised autocorrelation: the period (parabolic refinement) and its
-    confidence, the mean of r at 1, 2 and 3 periods (those within ``tmax``)."""
-    nf = acf.shape[0]
-    f0 = np.zeros(nf)
-    conf = np.zeros(nf)
-    r = np.zeros(tmax + 2)
-    for f in range(nf):
-        r0 = acf[f, 0]
-        if r0 <= 0.0:
-            continue
-        for t in range(tmax + 2):
-            r[t] = acf[f, t] / (r0 * window_acf[t])
-        best = 0.0
-        for t in range(tmin, tmax + 1):
-            if r[t] > r[t - 1] and r[t] >= r[t + 1] and r[t] > best:
-                best = r[t]
-        if best <= 0.0:
-            continue
-        for t in range(tmin, tmax + 1):  # the shortest period nearly as strong as the best
-            if r[t] > r[t - 1] and r[t] >= r[t + 1] and r[t] >= 0.9 * best:
-                a, b, c = r[t - 1], r[t], r[t + 1]
-                den = a - 2.0 * b + c
-                shift = 0.5 * (a - c) / den if den != 0.0 else 0.0
-                period = t + shift
-                f0[f] = sr / period
-                s = 0.0
-                k = 0
-                for m in range(1, 4):
-                    tm = int(round(m * period))
-                    if tm > tmax:
-                        break
-                    v = r[tm]
-                    if r[tm - 1] > v:
-                        v = r[tm - 1]
-                    if r[tm + 1] > v:
-                        v = r[tm + 1]
-                    s += v
-                    k += 1
-                conf[f] = min(1.0, max(0.0, s / k))
-                break
-    return f0, conf
-
-
 # -- public ---------------------------------------------------------------------------
 
 def _fft_size(sr: int) -> int:
@@ -312,6 +138,8 @@ def describe(audio: np.ndarray, sr: int) -> Descriptors:
     sr = int(sr)
     if sr <= 0:
         raise ValueError(f"sample rate must be positive, got {sr!r}")
+    from ._descriptor_kernels import blocks, count_onsets, smooth_db  # numba: loaded on first use
+
     x = _mono(audio)
     length_s = x.shape[0] / sr
     peak = float(np.max(np.abs(x))) if x.size else 0.0
@@ -320,7 +148,7 @@ def describe(audio: np.ndarray, sr: int) -> Descriptors:
         return Descriptors(length_s, 0.0, _FLOOR_DBFS, peak_db, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                            0.0, 0.0, 0.0, 0.0, 0)
     hop = max(1, round(_BLOCK_S * sr))
-    power, dpower, crossings = _blocks(x, hop)
+    power, dpower, crossings = blocks(x, hop)
     raw_db = 10.0 * np.log10(power + 1e-20)
     top_db = float(raw_db.max())
     active = np.nonzero(raw_db >= top_db - _ACTIVE_DB)[0]
@@ -329,7 +157,7 @@ def describe(audio: np.ndarray, sr: int) -> Descriptors:
     loudness_db = max(_FLOOR_DBFS, 10.0 * math.log10(float(power[b0:b1].mean()) + 1e-20))
     zcr = float(crossings[b0 + 1:b1].sum()) / max(1, (b1 - b0 - 1) * hop)
 
-    env = _smooth_db(power, 5)  # 10 ms
+    env = smooth_db(power, 5)  # 10 ms
     peak_block = int(np.argmax(env))
     emax = float(env[peak_block])
     rise20 = int(np.argmax(env >= emax - 20.0))
@@ -339,7 +167,7 @@ def describe(audio: np.ndarray, sr: int) -> Descriptors:
     decay_s = (int(above[-1]) + 1) * hop / sr
     sustain_s = int(np.count_nonzero(env[b0:b1] >= emax - 10.0)) * hop / sr
     diff_db = 10.0 * np.log10(dpower + 1e-20)
-    onsets = int(_count_onsets(diff_db, b0, b1, top_db - 40.0, 8.0, 5, 5))
+    onsets = int(count_onsets(diff_db, b0, b1, top_db - 40.0, 8.0, 5, 5))
     onset_density = onsets / max(duration_s, 0.05)
 
     spectral = _spectral(x, sr, b0 * hop, min(x.shape[0], b1 * hop))
@@ -353,6 +181,7 @@ def describe(audio: np.ndarray, sr: int) -> Descriptors:
 
 def _spectral(x: np.ndarray, sr: int, lo: int, hi: int) -> tuple[float, ...]:
     """(centroid, spread, flatness, sweep, pitch, confidence) of x[lo:hi]."""
+    from ._descriptor_kernels import frames, spectral_stats
     n = _fft_size(sr)
     span = hi - lo
     hop = n // 4 if span < 2 * sr else n // 2
@@ -363,9 +192,9 @@ def _spectral(x: np.ndarray, sr: int, lo: int, hi: int) -> tuple[float, ...]:
     edges = _band_edges(n, sr)
     parts = []
     for c in range(0, len(starts), 256):
-        spec = np.fft.rfft(_frames(x, starts[c:c + 256], n, window), axis=1)
+        spec = np.fft.rfft(frames(x, starts[c:c + 256], n, window), axis=1)
         p = spec.real ** 2 + spec.imag ** 2
-        parts.append(_spectral_stats(p, freqs, edges))
+        parts.append(spectral_stats(p, freqs, edges))
     energy, centroid, spread, flat = (np.concatenate(k) for k in zip(*parts))
     db = 10.0 * np.log10(energy + 1e-30)
     use = (db >= db.max() - 30.0) & (centroid > 0)
@@ -384,6 +213,8 @@ def _spectral(x: np.ndarray, sr: int, lo: int, hi: int) -> tuple[float, ...]:
 
 
 def _pitch(x: np.ndarray, sr: int, starts: np.ndarray, energy: np.ndarray) -> tuple[float, float]:
+    from ._descriptor_kernels import frames, pitch_pick
+
     if starts.size == 0:
         return 0.0, 0.0
     pick = np.unique(np.linspace(0, starts.size - 1, min(PITCH_FRAMES, starts.size)).round().astype(np.int64))
@@ -394,10 +225,10 @@ def _pitch(x: np.ndarray, sr: int, starts: np.ndarray, energy: np.ndarray) -> tu
     window_acf /= window_acf[0]
     tmax = min(int(sr / _F0_MIN_HZ), n // 3)
     tmin = max(2, int(sr / _F0_MAX_HZ))
-    frames = _frames(x, starts[pick], n, window.astype(np.float32))
-    spec = np.fft.rfft(frames, 2 * n, axis=1)
+    windowed = frames(x, starts[pick], n, window.astype(np.float32))
+    spec = np.fft.rfft(windowed, 2 * n, axis=1)
     acf = np.fft.irfft(spec.real ** 2 + spec.imag ** 2, 2 * n, axis=1)[:, :tmax + 2].astype(np.float64)
-    f0, conf = _pitch_pick(acf, window_acf, tmin, tmax, float(sr))
+    f0, conf = pitch_pick(acf, window_acf, tmin, tmax, float(sr))
     w = energy[pick]
     if w.sum() <= 0:
         return 0.0, 0.0

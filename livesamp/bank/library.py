@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 
 from .base import Bank
-from .errors import UnknownSampleError
+from .errors import RevokedSampleError, UnknownSampleError
 from .sample import Sample
 
 __all__ = ["SampleLibrary", "default_library"]
@@ -52,6 +52,14 @@ class SampleLibrary:
                 return b
         return None
 
+    def bank_for(self, name: str, bank: str | None = None) -> Bank:
+        """The bank that serves ``name`` (restricted to the bank called ``bank``); raises
+        ``UnknownSampleError`` with suggestions."""
+        b = self._bank_for(name, bank)
+        if b is None:
+            raise self._unknown(name, bank)
+        return b
+
     def count(self, name: str) -> int:
         """Number of variants of ``name`` (in the bank that serves it); raises UnknownSampleError."""
         b = self._bank_for(name)
@@ -59,16 +67,52 @@ class SampleLibrary:
             raise UnknownSampleError(name, self.suggest(name))
         return b.count(name)
 
-    def get(self, name: str, n: int = 0, *, bank: str | None = None) -> Sample:
+    def get(self, name: str, n: int = 0, *, bank: str | None = None, allow_revoked: bool = False) -> Sample:
         """Variant ``n`` (modulo the count) of ``name``; ``bank`` restricts to one bank by name.
 
-        Raises ``UnknownSampleError`` (a ``KeyError``) with close names as suggestions.
+        Raises ``UnknownSampleError`` (a ``KeyError``) with close names as suggestions, and
+        ``RevokedSampleError`` (a ``KeyError`` too) for a sample whose consent was revoked,
+        unless ``allow_revoked`` (for showing its provenance; never for playing it). A
+        revoked variant keeps its place, so the other variants keep their ``n``.
         """
         b = self._bank_for(name, bank)
         if b is None:
             raise self._unknown(name, bank)
         index = math.floor(n) % b.count(name)  # OSC sends n as a float: 2.0, or -0.5 -> -1
+        if not allow_revoked:
+            check = getattr(b, "revocation", None)
+            revoked = check(name, index) if check is not None else None
+            if revoked is not None:
+                raise RevokedSampleError(name, index, b.name, *revoked)
         return Sample(name, index, b.name, b.provenance(name, index), self.sr, b)
+
+    def set_banks(self, banks: Iterable[Bank]) -> None:
+        """Replace the banks (built elsewhere, off the audio thread) in one reference swap."""
+        new = tuple(banks)
+        for b in new:
+            if not isinstance(b, Bank):
+                raise TypeError(f"expected a Bank (DefaultBank, FolderBank, ...), got {b!r}")
+        self._banks = new
+
+    def preload_in_background(self, on_error=None):
+        """Start a daemon thread that loads every sound (``preload``); returns the thread.
+
+        Each bank publishes each sound by reference as it is decoded, so ``get`` works
+        throughout; ``on_error(exc)`` is called if a bank fails (default: ignore).
+        """
+        import threading
+
+        def run() -> None:
+            for b in self._banks:
+                try:
+                    b.preload(self.sr)
+                except Exception as exc:  # a broken bank must not stop the others
+                    if on_error is not None:
+                        on_error(exc)
+
+        t = threading.Thread(target=run, name="livesamp-preload", daemon=True)
+        t.start()
+        return t
 
     def _unknown(self, name: str, bank: str | None) -> UnknownSampleError:
         if bank is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["data_dir", "bank_cache_dir"]
+__all__ = ["data_dir", "bank_cache_dir", "banks_dir", "index_file", "config_file"]
 
 
 def data_dir() -> Path:
@@ -31,3 +31,25 @@ def data_dir() -> Path:
 def bank_cache_dir(bank: str) -> Path:
     """Folder for the cached audio of the bank called ``bank`` (e.g. ``"default"``)."""
     return data_dir() / "banks" / bank
+
+
+def banks_dir() -> Path:
+    """Folder of the banks ``livesamp samples import`` makes: ``<data dir>/banks/<bank>/``
+    (``default`` is reserved: it holds the default bank's cache)."""
+    return data_dir() / "banks"
+
+
+def index_file() -> Path:
+    """The SQLite library index (a cache of listings, provenance and descriptors)."""
+    return data_dir() / "index.sqlite"
+
+
+def config_file() -> Path:
+    """The bank list: ``$LIVESAMP_CONFIG`` if set, else ``$XDG_CONFIG_HOME/livesamp/banks.toml``,
+    else ``~/.config/livesamp/banks.toml``."""
+    explicit = os.environ.get("LIVESAMP_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
+    return base / "livesamp" / "banks.toml"
