@@ -218,3 +218,36 @@ def test_status_bar_reports_the_engine():
     text = "".join(t for _, t in status_text(session))
     assert "cycle" in text and "0.5625 cps" in text and "135.0 bpm" in text
     assert "d1" in text and "voices" in text and "xruns 0" in text and "peak" in text
+
+
+FLAKY = """def flaky_after(cycle):
+    def query(state):
+        if state.span.begin >= cycle:
+            raise ZeroDivisionError("flaky")
+        return s("tss*8").query(state)
+    return Pattern(query)
+"""
+
+
+def test_a_pattern_failing_later_goes_back_to_what_it_replaced(tmp_path):
+    """It passes the check at evaluation, plays, then raises while being scheduled: that
+    slot alone goes back to its previous pattern, the performer is told once, the others
+    play on."""
+    session = Session()
+    reports = []
+    session.report = reports.append
+    evaluator = Evaluator(session, echo=reports.append)
+    evaluator.evaluate('d1 << "thud*4"')
+    evaluator.evaluate('d2 << "[plink klonk]*2"')
+    before = session.slots[1].pattern
+    session.render(1)
+    evaluator.evaluate(FLAKY)
+    evaluator.evaluate("d2 << flaky_after(session.scheduler.cursor + 1)")
+    assert session.slots[1].pattern is not None and not reports
+    for _ in range(6):
+        audio = session.render(0.5)
+        assert np.abs(audio).max() > 0.05
+    assert reports.count("d2: back to the pattern it replaced") == 1, reports
+    assert sum("ZeroDivisionError: flaky" in r for r in reports) == 1
+    assert session.slots[1].pattern is before and session.slots[0].pattern is not None
+    assert session.slots.active() == ["d1", "d2"]

@@ -37,8 +37,7 @@ def _jittery_live(tmp_path, inputs, seed=1):
 
     def play_for(blocks):
         for _ in range(blocks):
-            with session._lock:
-                session.scheduler.advance(session.engine.frame + int(rng.integers(256, lookahead)))
+            session.advance(session.engine.frame + int(rng.integers(256, lookahead)))
             out.append(session.engine.render(256))
 
     for text in inputs:

@@ -137,6 +137,16 @@ def test_quit_with_ctrl_d_ends_cleanly(tmp_path):
         term.wait_for("livesamp>", timeout=90)
         term.type('d1 << "thud*4"')
         term.wait_for("d1 |")
+        # plays for a cycle, then raises in the scheduler: told once, above the prompt
+        term.type('d2 << Pattern(lambda st, c=session.scheduler.cursor + 1: 1 / 0 '
+                  'if st.span.begin >= c else s("tss*8").query(st))')
+        screen = term.wait_for("d2: stopped", timeout=10)
+        time.sleep(1.0)
+        screen = term.screen()
+        assert screen.count("ZeroDivisionError") == 1 and screen.count("d2: stopped") == 1
+        assert screen.index("d2: stopped") < screen.rindex("livesamp>")
+        term.type('d2 << "tss*2"')
+        term.wait_for("d1 d2 |")
         term.type("hush()")
         term.wait_for("silent |")
         term.key("C-d")

@@ -126,9 +126,9 @@ def replay(log_path, tail_s: float = 2.0, end_frame: int | None = None, report=p
         while i < len(inputs) and int(inputs[i]["frame"]) <= horizon:
             rec = inputs[i]
             i += 1
-            scheduler.advance(int(rec["frame"]))
+            session.advance(int(rec["frame"]))
             _run_input(evaluator, rec, result)
-        scheduler.advance(horizon)
+        session.advance(horizon)
         out[f:f + n] = engine.render(n)
         f += n
     result.recordings = [(r.get("path"), r.get("frame")) for r in records

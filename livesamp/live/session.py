@@ -93,19 +93,19 @@ class Batch:
 
 
 class _LockedScheduler:
-    """The scheduler as the scheduler thread sees it: each `advance` holds the session lock,
-    so a batch of slot changes lands between two advances, never inside one."""
+    """The scheduler as the scheduler thread sees it: each `advance` is the session's
+    `advance` (under the session lock, so a batch of slot changes lands between two
+    advances, never inside one)."""
 
-    def __init__(self, scheduler, lock):
-        self._scheduler = scheduler
-        self._lock = lock
+    def __init__(self, session):
+        self._session = session
+        self._scheduler = session.scheduler
 
     def advance(self, horizon_frame: int) -> int:
-        with self._lock:
-            return self._scheduler.advance(horizon_frame)
+        return self._session.advance(horizon_frame)
 
     def start_at_frame(self, frame: int) -> None:
-        with self._lock:
+        with self._session._lock:
             self._scheduler.start_at_frame(frame)
             self.started_at_frame = int(frame)
 
@@ -137,6 +137,7 @@ class Session:
         self._thread: SchedulerThread | None = None
         self._lock = threading.RLock()      # held by scheduler advances and batch applies
         self._batch: Batch | None = None
+        self._replaced: dict[int, object] = {}  # slot -> the pattern its current one replaced
         self._batch_thread: int | None = None
         self.taps: list = []                # callables(frame0, block) fed by offline renders
         self.scheduler_start_frame: int | None = None  # where live scheduling began
@@ -175,6 +176,28 @@ class Session:
                 for _description, fn in batch.ops:
                     fn()
 
+    # -- scheduling -------------------------------------------------------------------------
+    def advance(self, horizon_frame: int) -> int:
+        """One scheduler step (live: the scheduler thread; offline: between blocks).
+
+        The scheduler reverts a slot whose pattern raises to that slot's last good pattern;
+        a pattern that played well for a while and then raises is its own last good one,
+        so then the slot goes back to the pattern this one replaced (or silence), and the
+        performer is told once."""
+        with self._lock:
+            slots = self.slots
+            before = [(s.pattern, s.errors) for s in slots]
+            pushed = self.scheduler.advance(horizon_frame)
+            for s, (pattern, errors) in zip(slots, before):
+                if s.errors != errors and s.pattern is pattern and pattern is not None:
+                    back = self._replaced.get(s.index)
+                    slots.set(s.index, back, "")
+                    s.last_good = back
+                    self._replaced[s.index] = None
+                    self._report(f"{s.name}: back to the pattern it replaced"
+                                 if back is not None else f"{s.name}: stopped")
+            return pushed
+
     # -- the performer's verbs -------------------------------------------------------------
     def play(self, index: int, pattern, source: str = "") -> None:
         """Put a pattern in slot `index` (0-based), checking it first: a pattern that fails
@@ -188,9 +211,8 @@ class Session:
         slots = self.slots
 
         def apply():
+            self._replaced[index] = slots[index].pattern
             slots.set(index, pat, source)
-            if pat is not None:
-                slots.mark_good(index, pat)
 
         self._change(f"d{index + 1} {'set' if pat is not None else 'stopped'}", apply)
 
@@ -267,7 +289,7 @@ class Session:
         self.output = open_output(self.engine, backend=backend, device=device, blocksize=self.blocksize,
                                   tap_seconds=tap_seconds, on_message=self._report)
         self.output.start()
-        locked = _LockedScheduler(self.scheduler, self._lock)
+        locked = _LockedScheduler(self)
         self._thread = SchedulerThread(locked, lambda: self.engine.frame, self.lookahead_s)
         self._thread.start()
         self.scheduler_start_frame = getattr(locked, "started_at_frame", None)
@@ -309,8 +331,7 @@ class Session:
         frame0 = self.engine.frame
         while done < n_frames:
             n = min(self.blocksize, n_frames - done)
-            with self._lock:
-                self.scheduler.advance(self.engine.frame + n + lookahead)
+            self.advance(self.engine.frame + n + lookahead)
             out[done:done + n] = self.engine.render(n)
             done += n
         for tap in list(self.taps):
