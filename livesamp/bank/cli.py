@@ -49,6 +49,8 @@ def add_samples_parser(subparsers) -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list the sounds of every bank (or one)")
     ls.add_argument("--bank", help="only this bank")
     ls.add_argument("--json", action="store_true", help="one JSON object per sample")
+    ls.add_argument("--rescan", action="store_true",
+                    help="look at every file again (after editing sound files in place)")
     ls.set_defaults(run=_cmd_list)
 
     info = sub.add_parser("info", help="show a sample's provenance, consent, descriptors and history")
@@ -200,6 +202,8 @@ def _cmd_list(args) -> int:
     if not banks:
         return _err(f"no bank {args.bank!r}; banks: {', '.join(b.name for b in lib.banks)}")
     for b in banks:
+        if args.rescan and hasattr(b, "refresh"):
+            b.refresh(full=True) if hasattr(b, "row") else b.refresh()
         names = b.names()
         if not args.json:
             where = f" ({b.path})" if hasattr(b, "path") else ""
@@ -239,8 +243,8 @@ def _cmd_info(args) -> int:
                 print(f"  {key}: {value}")
         if hasattr(b, "row"):
             row = b.row(name, i)
-            if row.descriptors is not None:
-                d = row.descriptors
+            d = b.descriptors(name, i)
+            if d is not None:
                 print(f"  sound: {d.duration_s:.2f} s, {d.loudness_db:.1f} dBFS, centroid {d.centroid_hz:.0f} Hz, "
                       f"flatness {d.flatness:.2f}, pitch {d.pitch_hz:.0f} Hz ({d.pitch_confidence:.2f}), "
                       f"attack {d.attack_s * 1000:.0f} ms, decay {d.decay_s:.2f} s, "
@@ -298,7 +302,7 @@ def _cmd_map(args) -> int:
         for name in b.names():
             for i in range(b.count(name)):
                 row = b.row(name, i) if hasattr(b, "row") else None
-                d = row.descriptors if row is not None else None
+                d = b.descriptors(name, i) if row is not None else None
                 if d is None:
                     try:
                         d = describe(b.audio(name, i, lib.sr), lib.sr)

@@ -24,7 +24,7 @@
 
 Design: time-domain work (block power, zero crossings, envelope, onsets) is one pass of
 numba kernels over every sample. Spectra use numpy's FFT (pocketfft) over Hann frames of
-about 43 ms, in chunks, at a hop of a quarter frame (half for sounds longer than 2 s,
+about 43 ms, in chunks, at a hop of a quarter frame (half for sounds of 0.5 s or more,
 and never more than ``MAX_FRAMES`` frames per sound); the per-frame reductions are numba
 kernels. ``flatness`` is Wiener entropy per band (bands an octave wide, at least 8 bins)
 averaged with the band energies as weights, so a high-passed hiss counts as noise and a
@@ -36,6 +36,7 @@ evenly among those within 20 dB of the loudest.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
@@ -113,6 +114,21 @@ def _band_edges(n_fft: int, sr: int) -> np.ndarray:
     return np.asarray(edges, dtype=np.int64)
 
 
+@lru_cache(maxsize=8)
+def _spectral_tables(n: int, sr: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Hann window, bin frequencies, band edges) for frames of ``n`` at ``sr``."""
+    return np.hanning(n + 2)[1:-1].astype(np.float32), np.fft.rfftfreq(n, 1.0 / sr), _band_edges(n, sr)
+
+
+@lru_cache(maxsize=8)
+def _pitch_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(Hann window, its normalised autocorrelation) for pitch frames of ``n``."""
+    window = np.hanning(n + 2)[1:-1]
+    wspec = np.fft.rfft(window, 2 * n)
+    window_acf = np.fft.irfft(wspec.real ** 2 + wspec.imag ** 2, 2 * n)[:n]
+    return window.astype(np.float32), window_acf / window_acf[0]
+
+
 def _weighted_percentile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
     order = np.argsort(values)
     cw = np.cumsum(weights[order])
@@ -184,12 +200,10 @@ def _spectral(x: np.ndarray, sr: int, lo: int, hi: int) -> tuple[float, ...]:
     from ._descriptor_kernels import frames, spectral_stats
     n = _fft_size(sr)
     span = hi - lo
-    hop = n // 4 if span < 2 * sr else n // 2
+    hop = n // 4 if span < sr // 2 else n // 2
     hop = max(hop, -(-span // MAX_FRAMES))
     starts = np.arange(lo, max(lo + 1, hi - n + hop), hop, dtype=np.int64)
-    window = np.hanning(n + 2)[1:-1].astype(np.float32)
-    freqs = np.fft.rfftfreq(n, 1.0 / sr)
-    edges = _band_edges(n, sr)
+    window, freqs, edges = _spectral_tables(n, sr)
     parts = []
     for c in range(0, len(starts), 256):
         spec = np.fft.rfft(frames(x, starts[c:c + 256], n, window), axis=1)
@@ -219,13 +233,10 @@ def _pitch(x: np.ndarray, sr: int, starts: np.ndarray, energy: np.ndarray) -> tu
         return 0.0, 0.0
     pick = np.unique(np.linspace(0, starts.size - 1, min(PITCH_FRAMES, starts.size)).round().astype(np.int64))
     n = 2 * _fft_size(sr)  # ~86 ms: three periods of 35 Hz
-    window = np.hanning(n + 2)[1:-1]
-    wspec = np.fft.rfft(window, 2 * n)
-    window_acf = np.fft.irfft(wspec.real ** 2 + wspec.imag ** 2, 2 * n)[:n]
-    window_acf /= window_acf[0]
+    window, window_acf = _pitch_tables(n)
     tmax = min(int(sr / _F0_MIN_HZ), n // 3)
     tmin = max(2, int(sr / _F0_MAX_HZ))
-    windowed = frames(x, starts[pick], n, window.astype(np.float32))
+    windowed = frames(x, starts[pick], n, window)
     spec = np.fft.rfft(windowed, 2 * n, axis=1)
     acf = np.fft.irfft(spec.real ** 2 + spec.imag ** 2, 2 * n, axis=1)[:, :tmax + 2].astype(np.float64)
     f0, conf = pitch_pick(acf, window_acf, tmin, tmax, float(sr))

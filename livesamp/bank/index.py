@@ -28,11 +28,12 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import soundfile as sf
 
@@ -41,7 +42,8 @@ from .sidecar import read_sidecar
 
 __all__ = ["LibraryIndex", "SampleRow", "StaleEntry", "utc_now", "AUDIO_SUFFIXES"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+_RACY_NS = 2_000_000_000
 _SF_ERRORS = (sf.SoundFileError, RuntimeError, OSError, ValueError, TypeError)
 
 from .folder import AUDIO_EXTENSIONS as AUDIO_SUFFIXES  # noqa: E402 - one list of suffixes
@@ -59,6 +61,8 @@ CREATE TABLE IF NOT EXISTS samples (
     UNIQUE (bank, relpath));
 CREATE INDEX IF NOT EXISTS samples_by_name ON samples (bank, name, idx);
 CREATE INDEX IF NOT EXISTS samples_by_sha ON samples (sha256);
+CREATE TABLE IF NOT EXISTS dirs (
+    bank TEXT NOT NULL, relpath TEXT NOT NULL, mtime_ns INTEGER, PRIMARY KEY (bank, relpath));
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, bank TEXT, label TEXT, sha256 TEXT,
     event TEXT NOT NULL, detail TEXT);
@@ -79,9 +83,9 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True)
-class SampleRow:
-    """One listed sound file of a bank, as the index knows it (no audio)."""
+class SampleRow(NamedTuple):
+    """One listed sound file of a bank, as the index knows it (no audio, no descriptors:
+    ``LibraryIndex.descriptors`` reads those)."""
 
     bank_path: str
     name: str
@@ -95,7 +99,6 @@ class SampleRow:
     provenance_json: str | None
     revoked_at: str | None
     revoked_reason: str | None
-    descriptors: Descriptors | None
 
     @property
     def label(self) -> str:
@@ -171,35 +174,52 @@ class LibraryIndex:
 
     # -- listing ----------------------------------------------------------------------
 
-    def sync(self, folder: str | Path, name: str) -> tuple[list[SampleRow], list[str]]:
+    def sync(self, folder: str | Path, name: str, *, full: bool = False,
+             provenance: bool = True) -> tuple[list[SampleRow], list[str]]:
         """Bring the rows of the bank folder ``folder`` up to date and return them (sorted
         by name and index) with the problems found (unreadable files or sidecars).
 
-        Only files whose size or mtime changed (or whose sidecar did) are read again.
+        Only files whose size or mtime changed (or whose sidecar did) are read again. A
+        sound folder whose own mtime is unchanged (nothing was added, removed or renamed
+        in it: every livesamp write is a rename) is not listed again; only its sidecars
+        are ``stat``-ed, so a hand edit of a sidecar is seen. A sound file rewritten in
+        place is seen when ``full`` (``livesamp samples list --rescan``); its audio is
+        read afresh on load either way. Folder mtimes less than 2 s old are not trusted
+        (as git does), so a write racing a sync is seen next time.
         """
         root = Path(folder).expanduser().resolve()
         key = str(root)
-        found: dict[str, tuple[int, int, int, int]] = {}
-        for sub in sorted(os.scandir(root), key=lambda e: e.name):
-            if sub.name.startswith(".") or not sub.is_dir():
-                continue
-            entries = {e.name: e for e in os.scandir(sub.path)}
-            for fname, e in entries.items():
-                if fname.startswith(".") or os.path.splitext(fname)[1].lower() not in AUDIO_SUFFIXES:
-                    continue
-                try:
-                    st = e.stat()
-                    if not e.is_file():
-                        continue
-                    side = entries.get(fname + ".json")
-                    sst = side.stat() if side is not None else None
-                except OSError:
-                    continue
-                found[f"{sub.name}/{fname}"] = (st.st_size, st.st_mtime_ns,
-                                                sst.st_size if sst else -1, sst.st_mtime_ns if sst else -1)
         with self._lock:
             known = {r[0]: r[1:] for r in self._db.execute(
                 "SELECT relpath, size, mtime_ns, side_size, side_mtime_ns FROM samples WHERE bank = ?", (key,))}
+            known_dirs = dict(self._db.execute("SELECT relpath, mtime_ns FROM dirs WHERE bank = ?", (key,)))
+        by_dir: dict[str, list[str]] = {}
+        for rel in known:
+            by_dir.setdefault(rel.split("/", 1)[0], []).append(rel)
+        found: dict[str, tuple[int, int, int, int]] = {}
+        dirs: dict[str, int | None] = {}
+        settled = time.time_ns() - _RACY_NS
+        for sub in os.scandir(root):
+            if sub.name.startswith(".") or not sub.is_dir():
+                continue
+            try:
+                dir_mtime = sub.stat().st_mtime_ns
+            except OSError:
+                continue
+            dirs[sub.name] = dir_mtime if dir_mtime < settled else None  # too recent to trust: rescan next time
+            if full or known_dirs.get(sub.name) != dir_mtime:
+                self._scan_dir(sub, found)
+                continue
+            for rel in by_dir.get(sub.name, ()):  # no entry added, removed or renamed: re-stat sidecars only
+                size, mtime, side_size, side_mtime = known[rel]
+                if side_size >= 0:
+                    try:
+                        sst = os.stat(f"{key}/{rel}.json")
+                        side_size, side_mtime = sst.st_size, sst.st_mtime_ns
+                    except OSError:
+                        side_size = side_mtime = -1
+                found[rel] = (size, mtime, side_size, side_mtime)
+        with self._lock:
             fresh = [rel for rel, stamp in found.items() if known.get(rel) != stamp]
             gone = [rel for rel in known if rel not in found]
             if fresh or gone or not known:
@@ -218,7 +238,30 @@ class LibraryIndex:
                         + ", ".join(f"{c} = excluded.{c}" for c in cols[1:]),
                         [(key, *r) for r in rows])
                     self._renumber(db, key)
-            return self.rows(key), self.problems(key)
+            if dirs != known_dirs:
+                with self._tx() as db:
+                    db.execute("DELETE FROM dirs WHERE bank = ?", (key,))
+                    db.executemany("INSERT INTO dirs (bank, relpath, mtime_ns) VALUES (?, ?, ?)",
+                                   [(key, d, m) for d, m in dirs.items()])
+            return self.rows(key, provenance=provenance), self.problems(key)
+
+    @staticmethod
+    def _scan_dir(sub: os.DirEntry, found: dict) -> None:
+        entries = {e.name: e for e in os.scandir(sub.path)}
+        for fname, e in entries.items():
+            dot = fname.rfind(".")
+            if dot <= 0 or fname[dot:].lower() not in AUDIO_SUFFIXES:
+                continue
+            try:
+                st = e.stat()
+                if not e.is_file():
+                    continue
+                side = entries.get(fname + ".json")
+                sst = side.stat() if side is not None else None
+            except OSError:
+                continue
+            found[f"{sub.name}/{fname}"] = (st.st_size, st.st_mtime_ns,
+                                            sst.st_size if sst else -1, sst.st_mtime_ns if sst else -1)
 
     def refresh_files(self, folder: str | Path, relpaths: Iterable[str]) -> None:
         """Re-read these files' headers and sidecars now (after this process changed them)."""
@@ -290,21 +333,31 @@ class LibraryIndex:
                 updates.append((new, rid))
         db.executemany("UPDATE samples SET idx = ? WHERE id = ?", updates)
 
-    _ROW_SQL = ("SELECT bank, name, idx, relpath, frames, sr, channels, format, sha256, provenance, "
-                f"revoked_at, revoked_reason, {', '.join(DESCRIPTOR_FIELDS)} FROM samples")
-
-    @staticmethod
-    def _row(r: tuple) -> SampleRow:
-        desc = r[12:]
-        d = Descriptors.from_dict(dict(zip(DESCRIPTOR_FIELDS, desc))) if desc[0] is not None else None
-        return SampleRow(*r[:12], d)
-
-    def rows(self, bank_path: str | Path) -> list[SampleRow]:
-        """Readable samples of a bank, by name then index."""
+    def rows(self, bank_path: str | Path, *, provenance: bool = True) -> list[SampleRow]:
+        """Readable samples of a bank, by name then index (``provenance_json`` left ``None``
+        unless ``provenance``: ``provenance_json()`` fetches one when needed)."""
         with self._lock:
-            cur = self._db.execute(self._ROW_SQL + " WHERE bank = ? AND idx >= 0 ORDER BY name, idx",
-                                   (str(bank_path),))
-            return [self._row(r) for r in cur]
+            cur = self._db.execute(
+                "SELECT bank, name, idx, relpath, frames, sr, channels, format, sha256, "
+                f"{'provenance' if provenance else 'NULL'}, revoked_at, revoked_reason FROM samples "
+                "WHERE bank = ? AND idx >= 0 ORDER BY name, idx", (str(bank_path),))
+            return list(map(SampleRow._make, cur))
+
+    def provenance_json(self, bank_path: str | Path, relpath: str) -> str | None:
+        """The provenance (JSON text) cached from one sound file's sidecar, if it has one."""
+        with self._lock:
+            r = self._db.execute("SELECT provenance FROM samples WHERE bank = ? AND relpath = ?",
+                                 (str(bank_path), relpath)).fetchone()
+        return r[0] if r else None
+
+    def descriptors(self, bank_path: str | Path, relpath: str) -> Descriptors | None:
+        """The stored descriptors of one sound file, ``None`` if it was never measured."""
+        with self._lock:
+            r = self._db.execute(f"SELECT {', '.join(DESCRIPTOR_FIELDS)} FROM samples WHERE bank = ? "
+                                 "AND relpath = ?", (str(bank_path), relpath)).fetchone()
+        if r is None or r[0] is None:
+            return None
+        return Descriptors.from_dict(dict(zip(DESCRIPTOR_FIELDS, r)))
 
     def problems(self, bank_path: str | Path) -> list[str]:
         with self._lock:
