@@ -20,6 +20,24 @@ SESSION_VERBS = ("hush", "solo", "unsolo", "mute", "unmute", "setcps", "setbpm",
                  "rec", "resample", "record", "load")
 
 
+class SampleNames(list):
+    """A list of sample names that shows itself as words in lines, not as a Python list."""
+
+    def __repr__(self) -> str:
+        import shutil
+
+        width = max(40, shutil.get_terminal_size((100, 24)).columns - 2)
+        lines, line = [], ""
+        for name in self:
+            if line and len(line) + 1 + len(name) > width:
+                lines.append(line)
+                line = name
+            else:
+                line = f"{line} {name}" if line else name
+        lines.append(line)
+        return "\n".join(lines) + f"\n({len(self)} sounds)"
+
+
 def _not_available(name: str, why: str):
     def verb(*args, **kwargs):
         raise RuntimeError(f"{name}() is not available here: {why}")
@@ -38,9 +56,9 @@ def performer_namespace(session, extras: dict | None = None) -> dict:
     for i in range(16):
         ns[f"d{i + 1}"] = getattr(session, f"d{i + 1}")
 
-    def samples(match: str = "") -> list[str]:
+    def samples(match: str = "") -> SampleNames:
         """samples() lists every sample name; samples("sw") those containing "sw"."""
-        return [name for name in session.library.names() if match in name]
+        return SampleNames(name for name in session.library.names() if match in name)
 
     ns.update({
         "hush": session.hush, "setcps": session.setcps, "setbpm": session.setbpm,

@@ -304,7 +304,16 @@ class Session:
             return "the null output (silent, keeping time)"
         latency = getattr(out, "latency", None)
         lat = f", {1000 * latency:.0f} ms latency" if isinstance(latency, (int, float)) else ""
-        return f"PortAudio device {getattr(out, 'device', '?')!r} at {self.sr} Hz{lat}"
+        device = getattr(out, "device", None)
+        name = repr(device)
+        try:
+            import sounddevice as sd
+
+            info = sd.query_devices(device)
+            name = f"{info['name']} ({sd.query_hostapis(info['hostapi'])['name']})"
+        except Exception:  # noqa: BLE001 - a name is a nicety
+            pass
+        return f"PortAudio, {name}, {self.sr} Hz{lat}"
 
     def stop(self) -> None:
         if self._thread is not None:
