@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from .config import DEFAULT_BUS_PORT, DEFAULT_PORT, OscConfig
 from .server import OscServer
-from .timing import FixedStreamClock, MeasuredStreamClock, ntp_to_unix, unix_to_ntp
+from .timing import (DacStreamClock, FixedStreamClock, MeasuredStreamClock, ntp_to_unix,
+                     stream_clock_for, unix_to_ntp)
 
-__all__ = ["OscServer", "OscConfig", "FixedStreamClock", "MeasuredStreamClock", "ntp_to_unix",
+__all__ = ["OscServer", "OscConfig", "FixedStreamClock", "MeasuredStreamClock", "DacStreamClock",
+           "stream_clock_for", "ntp_to_unix",
            "unix_to_ntp", "DEFAULT_PORT", "DEFAULT_BUS_PORT"]

@@ -54,7 +54,10 @@ class OscConfig:
     these (host, port)s at start, so a running Tidal handshakes again. cpu_share: the
     fraction of each 100 ms the receive thread may spend handling datagrams; beyond it,
     datagrams are read and dropped unexamined (counted as shed), so a flood cannot
-    starve the scheduler (1.0: never shed).
+    starve the scheduler (1.0: never shed). recv_buffer: the socket's receive buffer in
+    bytes (0: the system's default, about 200 KB on Linux: a few hundred datagrams, so a
+    flood backs up by tens of milliseconds, not seconds; what overflows is counted as
+    kernel_drops).
     """
 
     host: str = "127.0.0.1"
@@ -72,6 +75,7 @@ class OscConfig:
     hello: tuple = (("127.0.0.1", 6010),)
     tick_s: float = 0.005
     cpu_share: float = 0.5
+    recv_buffer: int = 0
 
     def __post_init__(self):
         if not 0 <= int(self.port) < 65536 or not 0 <= int(self.bus_port) < 65536:

@@ -36,7 +36,7 @@ from .config import OscConfig
 from .dirt import OSC_SLOT, BadEvent, OnceWarner, handshake_reply, parse_play
 from .events import EventSender
 from .own import cps_value, slot_pattern
-from .timing import MeasuredStreamClock, ntp_to_unix
+from .timing import ntp_to_unix, stream_clock_for
 from . import wire
 
 __all__ = ["OscServer"]
@@ -67,12 +67,7 @@ class OscServer:
         self.config = config or OscConfig()
         self.engine = session.engine
         self.report = report or session.report
-        if stream_clock is None:
-            latency = getattr(session.output, "latency", 0.0)
-            stream_clock = MeasuredStreamClock(
-                lambda: self.engine.frame, session.sr, session.blocksize,
-                output_latency_s=latency if isinstance(latency, (int, float)) else 0.0)
-        self.stream_clock = stream_clock
+        self.stream_clock = stream_clock if stream_clock is not None else stream_clock_for(session)
         self.inbox = session.scheduler.inbox
         self.inbox.capacity = int(self.config.queue)
         self.asap_frames = int(session.blocksize)
@@ -269,7 +264,8 @@ class OscServer:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            if self.config.recv_buffer:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, int(self.config.recv_buffer))
             sock.setsockopt(socket.SOL_SOCKET, _SO_RXQ_OVFL, 1)
         except OSError:
             pass
