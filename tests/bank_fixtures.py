@@ -8,13 +8,11 @@ noise), so a naming rule that passes has to hold for a family, not for one sound
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
-def _bandpass(x, sr, f_hz, q):
-    """Time-varying 2-pole state-variable band-pass (f_hz: array or scalar)."""
-    f = np.broadcast_to(np.asarray(f_hz, dtype=float), x.shape)
-    g = np.tan(np.pi * np.clip(f, 20, 0.45 * sr) / sr)
-    k = 1.0 / q
+@njit(cache=True)
+def _svf_bandpass(x, g, k):
     out = np.empty_like(x)
     ic1 = ic2 = 0.0
     for i in range(len(x)):
@@ -24,6 +22,13 @@ def _bandpass(x, sr, f_hz, q):
         ic1, ic2 = 2 * v1 - ic1, 2 * v2 - ic2
         out[i] = v1
     return out
+
+
+def _bandpass(x, sr, f_hz, q):
+    """Time-varying 2-pole state-variable band-pass (f_hz: array or scalar)."""
+    f = np.broadcast_to(np.asarray(f_hz, dtype=float), x.shape)
+    g = np.ascontiguousarray(np.tan(np.pi * np.clip(f, 20, 0.45 * sr) / sr))
+    return _svf_bandpass(np.ascontiguousarray(x, dtype=np.float64), g, 1.0 / q)
 
 
 def _highpass(x, sr, f_hz):

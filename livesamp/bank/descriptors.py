@@ -7,7 +7,7 @@
 ``duration_s``                 active part: first to last 2 ms block within 45 dB of the loudest
 ``loudness_db``                mean power of the active part, dB re full scale (RMS dBFS)
 ``peak_db``                    largest absolute sample, dBFS
-``centroid_hz``                spectral centroid (brightness), energy-weighted over frames
+``centroid_hz``                spectral centroid (brightness) over 20 Hz-16 kHz, energy-weighted
 ``spread_hz``                  spectral spread (standard deviation around the centroid)
 ``flatness``                   band-wise spectral flatness: ~0.5 noise, ~0 tone (see below)
 ``centroid_sweep_oct``         how far the centroid travels: 90th - 10th percentile, octaves
