@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -97,10 +98,18 @@ def _move(row: SampleRow, dest_dir: Path, label_to: str, at: str) -> str:
         side = read_sidecar(row.path)
     except ValueError:  # malformed: carried along as it is
         side = None
+    old_image = None
     if side is not None:
         history = list(side.extra.get("renamed", []))
         history.append({"at": at, "from": row.label, "to": label_to})
-        write_sidecar(dest, replace(side, extra={**side.extra, "renamed": history}))
+        prov = side.provenance
+        image = prov.image
+        if image and "/" not in image and (row.path.parent / image).is_file():  # the picture travels too
+            old_image = row.path.parent / image
+            image = f"{fname}{old_image.suffix}"
+            shutil.copyfile(old_image, dest_dir / image)
+            prov = replace(prov, image=image)
+        write_sidecar(dest, replace(side, provenance=prov, extra={**side.extra, "renamed": history}))
     os.replace(row.path, dest)
     old_side = sidecar_path(row.path)
     try:
@@ -108,6 +117,8 @@ def _move(row: SampleRow, dest_dir: Path, label_to: str, at: str) -> str:
             old_side.unlink()
         else:
             os.replace(old_side, sidecar_path(dest))
+        if old_image is not None:
+            old_image.unlink()
     except FileNotFoundError:
         pass
     return f"{dest_dir.name}/{fname}"

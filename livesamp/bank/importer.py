@@ -146,7 +146,8 @@ class ImportPlan:
         lines = [f"{'#':>4}  {'name':<16} {'from':<28} {'dur':>6} {'loud':>6}  why"]
         for i, c in enumerate(self.candidates, 1):
             d = c.descriptors
-            src = c.original if len(c.original) <= 28 else "…" + c.original[-27:]
+            shown = _shown(c.original)
+            src = shown if len(shown) <= 28 else "…" + shown[-27:]
             why = c.proposal.reason.split(":")[0] if c.name == c.proposal.name else "renamed"
             line = f"{i:>4}  {c.label:<16} {src:<28} {d.duration_s:>5.2f}s {d.loudness_db:>4.0f}dB  {why}"
             lines.append(line[:width])
@@ -182,6 +183,11 @@ def _printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _shown(name: str) -> str:
+    """A file name for one line of a table or report: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in _printable(name))
+
+
 def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
     def onerror(err: OSError) -> None:
         problems.append(Problem(_printable(str(err.filename or folder)), f"cannot read folder: {err.strerror}"))
@@ -198,7 +204,7 @@ def _read_mono(path: Path, max_seconds: float) -> tuple[np.ndarray, int, int, st
     if path.stat().st_size == 0:
         raise ValueError("empty file (0 bytes)")
     try:
-        with sf.SoundFile(str(path)) as f:
+        with sf.SoundFile(os.fsencode(path)) as f:  # bytes: names need not be UTF-8
             sr, channels, subtype, frames = f.samplerate, f.channels, f.subtype, f.frames
             if frames <= 0:
                 raise ValueError("holds no audio (0 frames)")
@@ -222,7 +228,10 @@ def _read_mono(path: Path, max_seconds: float) -> tuple[np.ndarray, int, int, st
     except ValueError:
         raise
     except _SF_ERRORS as err:
-        raise ValueError(f"corrupt or not audio: {str(err).strip() or type(err).__name__}") from err
+        msg = str(err).strip() or type(err).__name__
+        if msg.startswith("Error opening") and "': " in msg:
+            msg = msg.split("': ", 1)[1]  # the path is in the report already
+        raise ValueError(f"corrupt or not audio: {msg}") from err
     if pos == 0:
         raise ValueError("holds no audio (0 frames)")
     mono = mono[:pos]
@@ -271,7 +280,7 @@ def plan_import(folder: str | Path, bank_root: str | Path, bank_name: str | None
     stems = {(f.parent, f.stem): f for f in audio}
     for f in files:
         ext = f.suffix.lower()
-        shown = _printable(str(f.relative_to(folder)))
+        shown = _shown(str(f.relative_to(folder)))
         if ext in AUDIO_EXTENSIONS:
             continue
         if ext in IMAGE_EXTENSIONS and (f.parent, f.stem) in stems:
@@ -280,10 +289,10 @@ def plan_import(folder: str | Path, bank_root: str | Path, bank_name: str | None
             continue  # a provenance sidecar of a sound file: read with it
         problems.append(Problem(shown, f"not a sound file ({ext or 'no extension'})", "ignored"))
     for k, f in enumerate(audio):
-        shown = _printable(str(f.relative_to(folder)))
+        shown = _shown(str(f.relative_to(folder)))
         if progress:
             progress(k, len(audio), shown)
-        if shown != str(f.relative_to(folder)):
+        if _printable(str(f)) != str(f):
             problems.append(Problem(shown, "file name is not valid UTF-8", "imported; name recorded with U+FFFD"))
         try:
             mono, sr, channels, subtype, tags = _read_mono(f, max_seconds)
@@ -345,7 +354,8 @@ def _stage(dest_dir: Path, fname: str, c: Candidate, link: bool) -> Path:
         elif c.span is None:
             shutil.copyfile(c.source, tmp)
         else:
-            data, sr = sf.read(str(c.source), start=c.span[0], stop=c.span[1], dtype="float32", always_2d=True)
+            data, sr = sf.read(os.fsencode(c.source), start=c.span[0], stop=c.span[1], dtype="float32",
+                               always_2d=True)
             fade = min(len(data) // 4, int(0.003 * sr))
             if fade > 0:
                 ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
@@ -446,7 +456,7 @@ def commit_import(plan: ImportPlan, *, link: bool = False, author: str | None = 
                 raise
             time.sleep(pause_s)
         except (OSError, ValueError, RuntimeError, sf.SoundFileError) as err:
-            problems.append(Problem(_printable(str(c.source)), f"could not be written: {err}"))
+            problems.append(Problem(_shown(str(c.source)), f"could not be written: {err}"))
             continue
         imported.append((c.label, c.original))
         shas.append(sha)

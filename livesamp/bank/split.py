@@ -2,8 +2,8 @@
 
 ``sounds(x, sr)`` finds the sounding stretches of a mono recording: 10 ms blocks louder
 than 10 dB over the recording's own noise floor (its 10th-percentile block) and within
-50 dB of its loudest block (a steady recording, whose 10th and 90th percentile blocks
-are less than 10 dB apart, sounds all through), with pauses shorter than
+50 dB of its loudest block (a steady recording, whose loudest block is less than 15 dB
+over its 10th percentile, sounds all through), with pauses shorter than
 ``min_gap_s`` bridged and stretches shorter than ``min_len_s`` dropped. A stretch longer
 than ``max_len_s`` is cut again before its strongest onsets (rises of 6 dB or more over
 30 ms) or, where it has none, at the quietest block between half and all of ``max_len_s``. ``trim(x, sr)`` is the one span from the
@@ -30,10 +30,10 @@ def _block_db(x: np.ndarray, sr: int) -> tuple[np.ndarray, int]:
 
 
 def _threshold(db: np.ndarray) -> float:
-    p10, p90 = np.percentile(db, [10, 90])
-    if p90 - p10 < 10.0:  # steady (rain, a drone): all of it sounds
+    p10 = float(np.percentile(db, 10))
+    if float(db.max()) - p10 < 15.0:  # steady (rain, a drone): all of it sounds
         return -90.0
-    return max(float(p10) + 10.0, float(db.max()) - 50.0, -90.0)
+    return max(p10 + 10.0, float(db.max()) - 50.0, -90.0)
 
 
 def trim(x: np.ndarray, sr: int, pre_s: float = 0.005, post_s: float = 0.05) -> tuple[int, int]:
@@ -51,7 +51,7 @@ def trim(x: np.ndarray, sr: int, pre_s: float = 0.005, post_s: float = 0.05) -> 
     return start, stop
 
 
-def sounds(x: np.ndarray, sr: int, *, min_gap_s: float = 0.25, min_len_s: float = 0.05,
+def sounds(x: np.ndarray, sr: int, *, min_gap_s: float = 0.25, min_len_s: float = 0.02,
            max_len_s: float = 10.0, pre_s: float = 0.005, post_s: float = 0.05) -> list[tuple[int, int]]:
     """Sounding spans of the mono recording ``x`` at ``sr`` Hz (see the module doc)."""
     x = np.asarray(x)
