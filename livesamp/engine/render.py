@@ -6,10 +6,15 @@ Per sub-block of at most ``MAX_BLOCK`` frames starting at stream frame ``bs``:
 
 1. drain the command ring into the pending set (rows keep their ring index as a
    sequence number; non-finite frames and frames too far ahead are rejected);
-2. start every pending trigger with ``frame < bs + n`` in (frame, sequence) order:
-   a trigger whose frame is already past starts at ``bs`` and is counted late;
-   each voice then sounds from its own frame inside the block (sample accurate);
-3. render the voices into the bus; 4. the master bus into ``out``.
+2. sort the pending triggers with ``frame < bs + n`` by (frame, sequence); a trigger
+   whose frame is already past starts at ``bs`` and is counted late;
+3. split the block at each trigger frame: render the voices up to it, start the
+   triggers of that frame (sample accurate; cuts, voice allocation and stealing see
+   the voices exactly as they are at that frame), go on;
+4. the master bus into ``out``.
+
+Every voice is computed from its own voice time and voices are mixed in start
+order, so the output does not depend on how the stream is cut into blocks.
 
 Contract (it runs on the audio thread): no allocation, no locks, no Python objects,
 never raises; every index that comes from shared data is checked or masked.
@@ -50,14 +55,15 @@ def _reject(row, frame, reason, cnt, nbuf, nidx):
 
 
 @njit(cache=True, nogil=True)
-def _start_trigger(row, seq, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg, cnt,
-                   nbuf, nidx):
+def _start_trigger(row, seq, bs, seg, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
+                   cnt, nbuf, nidx):
+    """Start one trigger at frame ``seg`` (its own frame, or ``bs`` if that is past)."""
     f = np.int64(math.floor(row[T_FRAME]))
     if f < bs:
         cnt[K_LATE] += 1
         ring_push_one(nbuf, nidx, np.float64(NK_LATE), np.float64(bs), _id(row[T_EVENT]),
                       _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0, np.float64(bs - f), 0.0)
-        f = bs
+    f = seg
     if row[T_KIND] != KIND_SAMPLER:
         _reject(row, np.float64(f), np.float64(REJ_KIND), cnt, nbuf, nidx)
         return
@@ -174,10 +180,28 @@ def render_block(out, n, ring_buf, ring_idx, pend, pend_seq, order, vf, vi, tmpf
                 k += 1
         if k > 0:
             _sort_due(order, k, pend, pend_seq)
-            for q in range(k):
+        for c in range(2):
+            for j in range(m):
+                bus[c, j] = 0.0
+        # split the block at every trigger frame: voices render up to it, then the
+        # triggers start, so allocation, stealing and cuts see the exact state there
+        seg = bs
+        q = 0
+        while seg < end:
+            while q < k and pend[order[q], T_FRAME] < seg + 1:
                 i = order[q]
-                _start_trigger(pend[i], pend_seq[i], bs, vf, vi, tmpf, tmpi, arena, s_off,
-                               s_len, s_meta, cfg, cnt, nbuf, nidx)
+                _start_trigger(pend[i], pend_seq[i], bs, seg, vf, vi, tmpf, tmpi, arena,
+                               s_off, s_len, s_meta, cfg, cnt, nbuf, nidx)
+                q += 1
+            seg_end = end
+            if q < k:
+                nxt = np.int64(math.floor(pend[order[q], T_FRAME]))
+                if nxt < seg_end:
+                    seg_end = nxt
+            render_voices(seg, seg_end - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt,
+                          nbuf, nidx)
+            seg = seg_end
+        if k > 0:
             j = 0
             for i in range(pn):
                 if not pend[i, T_FRAME] < end:
@@ -187,10 +211,6 @@ def render_block(out, n, ring_buf, ring_idx, pend, pend_seq, order, vf, vi, tmpf
                         pend_seq[j] = pend_seq[i]
                     j += 1
             cnt[K_PEND] = j
-        for c in range(2):
-            for j in range(m):
-                bus[c, j] = 0.0
-        render_voices(bs, m, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx)
         master_process(bus, out, done, m, ms, cfg, cnt, st)
         cnt[K_FRAME] = end
         every = np.int64(cfg[C_STATS_EVERY])

@@ -262,15 +262,15 @@ def list_append(vi, cnt, v):
 
 
 @njit(cache=True, nogil=True)
-def render_voices(bs, n, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx):
-    """Mix every sounding voice into ``bus[:, :n]`` for stream frames ``[bs, bs+n)``,
-    in the order the voices started."""
+def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx):
+    """Mix every sounding voice into ``bus[:, ob:ob+n]`` for stream frames
+    ``[bs, bs+n)``, in the order the voices started."""
     src0 = arena[0]
     src1 = arena[1]
-    s0 = scratch[0]
-    s1 = scratch[1]
-    b0 = bus[0]
-    b1 = bus[1]
+    s0 = scratch[0][ob:ob + n]
+    s1 = scratch[1][ob:ob + n]
+    b0 = bus[0][ob:ob + n]
+    b1 = bus[1][ob:ob + n]
     smooth = cfg[C_SMOOTH]
     nlist = cnt[K_NLIST]
     j = 0
