@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--log", default=None, metavar="FILE",
                     help="session log file (default: a new file in the data folder's sessions/)")
     ap.add_argument("--cps", type=float, default=None, help="starting tempo in cycles per second")
+    ap.add_argument("--lookahead", type=float, default=0.1, metavar="SECONDS",
+                    help="how far ahead of the audio patterns are scheduled (default 0.1 s); more "
+                         "survives a busy machine, less answers faster")
     ap.add_argument("--bank", action="append", metavar="FOLDER",
                     help="extra sample folder; repeat for several; 'default' is the built-in bank")
     ap.add_argument("--osc", action="store_true",
@@ -188,7 +191,7 @@ def main(argv=None) -> int:
     from .live.repl import run_repl
 
     return run_repl(backend=args.backend, device=args.device, banks=args.bank or None, log_path=args.log,
-                    record=args.record, cps=args.cps, osc=osc)
+                    record=args.record, cps=args.cps, osc=osc, lookahead_s=args.lookahead)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class Performance:
 
     def __init__(self, backend: str = "auto", device=None, banks=None, log_path=None, record=None,
                  sr: int = 48000, cps=DEFAULT_CPS, blocksize: int = 256, report=print,
-                 preload: bool = True):
+                 preload: bool = True, lookahead_s: float = 0.1):
         from .evaluate import Evaluator
         from .log import SessionLog
         from .prelude import performer_namespace
@@ -56,7 +56,7 @@ class Performance:
         self.say = report
         self.report = RateLimitedReport(report)
         self.session = session = Session(sr=sr, cps=cps, banks=banks, blocksize=blocksize,
-                                         report=self.report)
+                                         lookahead_s=lookahead_s, report=self.report)
         self.hub = TapHub(self.report)
         session.taps.append(self.hub.feed)
         self.takes = Takes(session, self.hub, report=self.report)

@@ -19,7 +19,11 @@ BANNER = ('type a pattern: d1 << "thud*2 [tss tsk]"   stop it: d1.stop()   every
 
 
 def status_text(session) -> list[tuple[str, str]]:
-    """The bottom bar: cycle | tempo | slots | voices | load | xruns | peak."""
+    """The bottom bar: cycle | tempo | slots | voices | load | xruns | (late) | peak.
+
+    `late` (shown once there are any) counts triggers that reached the engine after their
+    frame had played: the scheduler was starved for longer than the lookahead
+    (`livesamp --lookahead` gives it more room, at the cost of a slower response)."""
     engine = session.engine
     st = engine.stats(reset_peak=True)
     cycle = float(session.clock.cycle_at(engine.frame))
@@ -36,8 +40,9 @@ def status_text(session) -> list[tuple[str, str]]:
     xruns = st.get("xruns", 0)
     head = (f" cycle {cycle:8.2f} | {session.clock.cps:.4g} cps {session.clock.bpm:.1f} bpm | "
             f"{' '.join(slots) or 'silent'} | voices {st.get('active_voices', 0)} | ")
-    tail = f"load {load:3.0f}% | xruns {xruns} | peak {peak_db}"
-    warn = load > 80 or xruns > 0 or peak >= 0.99
+    late = st.get("late", 0)
+    tail = f"load {load:3.0f}% | xruns {xruns} | " + (f"late {late} | " if late else "") + f"peak {peak_db}"
+    warn = load > 80 or xruns > 0 or late > 0 or peak >= 0.99
     return [("class:bottom-toolbar", head), ("class:bottom-toolbar.warn" if warn else "class:bottom-toolbar", tail)]
 
 
@@ -104,7 +109,8 @@ def repl_loop(prompt, evaluator: Evaluator, message: str = "livesamp> ") -> None
 
 
 def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, record=None,
-             sr: int = 48000, cps=None, blocksize: int = 256, osc=None) -> int:
+             sr: int = 48000, cps=None, blocksize: int = 256, osc=None,
+             lookahead_s: float = 0.1) -> int:
     """`livesamp` with no command: start the audio, load the banks, open the REPL."""
     from prompt_toolkit.patch_stdout import patch_stdout
 
@@ -116,7 +122,8 @@ def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, reco
         banks = [*banks, "default"]  # extra folders come first, the default bank stays
     print("livesamp: loading banks and starting audio ...", flush=True)
     perf = Performance(backend=backend, device=device, banks=banks, log_path=log_path, sr=sr,
-                       cps=cps if cps is not None else DEFAULT_CPS, blocksize=blocksize)
+                       cps=cps if cps is not None else DEFAULT_CPS, blocksize=blocksize,
+                       lookahead_s=lookahead_s)
     session = perf.session
     print(f"{perf.audio_note}\n"
           f"sounds: {len(session.library.names())} ({', '.join(b.name for b in session.library.banks)}); "
