@@ -109,6 +109,16 @@ class FolderBank:
                   f"{info.format}; no provenance sidecar",
         )
 
+    def revocation(self, name: str, index: int) -> tuple[str, str | None] | None:
+        """``(revoked_at, reason)`` if the sidecar of ``name:index`` records revoked consent.
+
+        Read from the sidecar on every call (``IndexedBank`` caches it instead).
+        """
+        prov = self.provenance(name, index)
+        if prov.consent is not None and prov.consent.revoked_at is not None:
+            return prov.consent.revoked_at, prov.consent.revoked_reason
+        return None
+
     def audio(self, name: str, index: int, sr: int = 48000) -> np.ndarray:
         key = (name, index, int(sr))
         out = self._audio.get(key)
