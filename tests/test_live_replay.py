@@ -6,14 +6,12 @@ is), and inputs arrive between arbitrary blocks; the replay knows none of that, 
 log, and must still give identical frames."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
+from livesamp.cli import main
 from livesamp.live.evaluate import Evaluator
 from livesamp.live.log import SessionLog, read_log
 from livesamp.live.replay import bank_specs, replay
@@ -81,13 +79,11 @@ def test_replay_is_bit_identical_to_the_live_frames(tmp_path):
     assert np.abs(live).max() > 0.1
 
 
-def test_replay_command_writes_the_file(tmp_path):
+def test_replay_command_writes_the_file(tmp_path, capsys):
     live, log_path = _jittery_live(tmp_path, ['d1 << "thud*4"', 'd2 << "tss*8"', "hush()"], seed=2)
     out = tmp_path / "set.wav"
-    proc = subprocess.run([sys.executable, "-m", "livesamp", "replay", str(log_path), "-o", str(out)],
-                          capture_output=True, text=True, timeout=120, env=dict(os.environ))
-    assert proc.returncode == 0, proc.stderr
-    assert "3 inputs replayed" in proc.stdout
+    assert main(["replay", str(log_path), "-o", str(out)]) == 0
+    assert "3 inputs replayed" in capsys.readouterr().out
     audio, sr = sf.read(out, dtype="float32")
     assert sr == 48000 and np.array_equal(audio, live)  # 32-bit float WAV: exact
 

@@ -191,3 +191,38 @@ def test_recorder_file_is_readable_while_it_is_written(tmp_path, ext):
     assert len(audio) == 400 * 256 and rec.gaps_frames == 10 * 256
     assert not audio[200 * 256:210 * 256].any()
     assert rec.max_flush_gap_s < 0.5
+
+
+def test_live_performance_records_and_resamples_from_the_output_tap(tmp_path):
+    """The live path: the null output's tap ring, read on our side, feeds the recorder
+    (flushed at least every second) and resample()."""
+    from livesamp.live.performance import Performance
+
+    said = []
+    perf = Performance(backend="null", log_path=tmp_path / "s.jsonl", record=tmp_path / "live.wav",
+                       report=said.append)
+    try:
+        perf.evaluator.evaluate('d1 << "thud*4 tss"')
+        take = perf.namespace["resample"]("loop_live", cycles=0.5)
+        assert take.wait(15), take
+        time.sleep(0.5)
+        rec = perf.recorder
+        assert rec.flushes >= 3 and rec.max_flush_gap_s < 1.0
+    finally:
+        perf.close()
+    assert take.error is None, take.error
+    audio, _ = sf.read(take.path, dtype="float32")
+    assert abs(len(audio) - perf.session.clock.frame_at(0.5)) <= 1 and np.abs(audio).max() > 0.05
+    # the take holds the very frames the recording holds, from a cycle's start
+    from livesamp.live.log import read_log
+
+    records = read_log(tmp_path / "s.jsonl")
+    start = next(r for r in records if r["kind"] == "record")["frame"]
+    first, end = take.frames
+    cycle = float(perf.session.clock.cycle_at(first))
+    assert end - first == len(audio) and abs(cycle - round(cycle)) < 1e-4
+    recorded, _ = sf.read(tmp_path / "live.wav", dtype="float32")
+    seg = recorded[first - start:first - start + len(audio)]
+    assert len(seg) == len(audio) and np.abs(seg - audio).max() <= 2.0 ** -23
+    assert any("loop_live is ready" in m for m in said)
+

@@ -160,3 +160,5 @@ def test_quit_with_ctrl_d_ends_cleanly(tmp_path):
     assert "bye" in screen and "Traceback" not in screen
     records = read_log(log_path)
     assert records[-1]["kind"] == "stop" and records[0]["kind"] == "start"
+    history = Path(os.environ["LIVESAMP_DATA_DIR"]) / "history"
+    assert '+d1 << "thud*4"' in history.read_text()  # the next session's up-arrow finds it

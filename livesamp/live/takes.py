@@ -18,6 +18,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,7 @@ class Take:
     index: int | None = None
     path: Path | None = None
     error: str | None = None
+    frames: tuple[int, int] | None = None   # resample(): the stream frames captured
     done: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -151,14 +153,15 @@ class Takes:
                                "does not offer")
         from math import ceil
 
+        if not (isinstance(cycles, (int, float, Fraction)) and cycles > 0):
+            raise ValueError(f"cycles must be a positive number, got {cycles!r}")
         clock = self.session.clock
         now = clock.cycle_at(self.session.engine.frame)
         c0 = ceil(now)
-        c1 = c0 + cycles
-        if not cycles > 0:
-            raise ValueError(f"cycles must be positive, got {cycles!r}")
+        c1 = c0 + Fraction(cycles)
         f0, f1 = clock.frame_at(c0), clock.frame_at(c1)
-        take = Take("resample", name, (f1 - f0) / self.session.sr, f"the master output, cycles {c0}..{float(c1):g}")
+        take = Take("resample", name, (f1 - f0) / self.session.sr, f"the master output, cycles {c0}..{float(c1):g}",
+                    frames=(f0, f1))
         buf = np.zeros((f1 - f0, 2), np.float32)
         got = [0]
 
