@@ -147,12 +147,17 @@ def test_solo_and_mute_select_what_sounds(tmp_path):
 
 
 def test_multiline_block_and_exit(tmp_path):
-    keys = "for k in range(2):\r" + "print(k)\r" + "\r" + 'd1 << "thud"\r' + "exit()\r" + 'd2 << "tss"\r'
+    keys = ["for k in range(2):\r" + "print(k)\r" + "\r", 'd2 << "tss"\r', "d2 << silence\r",
+            'd1 << "thud"\r', "\x04", 'd3 << "tss"\r', "exit()\r", 'd2 << "tss"\r']
     records, segments, echoed, session, _ = _perform(tmp_path, keys)
     assert records[0]["text"].startswith("for k in range(2):\n    print(k)")
     assert records[0]["ok"]
-    assert [r["text"] for r in records][1:] == ['d1 << "thud"', "exit()"]
-    assert session.slots[1].pattern is None  # exit() ended the loop
+    assert [r["text"] for r in records][1:] == ['d2 << "tss"', "d2 << silence", 'd1 << "thud"',
+                                                'd3 << "tss"', "exit()"]
+    assert records[2]["changes"] == ["d2 stopped"]
+    # a lone Ctrl-D while slots play only asks; exit() ends the loop
+    assert "d1 still playing: Ctrl-D again to quit (hush() stops them)" in echoed
+    assert session.slots[1].pattern is None and session.slots.active() == ["d1", "d3"]
 
 
 def test_is_complete():
@@ -251,3 +256,21 @@ def test_a_pattern_failing_later_goes_back_to_what_it_replaced(tmp_path):
     assert sum("ZeroDivisionError: flaky" in r for r in reports) == 1
     assert session.slots[1].pattern is before and session.slots[0].pattern is not None
     assert session.slots.active() == ["d1", "d2"]
+
+
+def test_every_pattern_book_set_loads_in_the_repl(tmp_path):
+    """load("patterns/NAME.py") at the prompt: it runs, sets slots, and the log keeps the
+    file's text (so a replay plays what was loaded)."""
+    from pathlib import Path
+
+    book = sorted((Path(__file__).resolve().parents[1] / "patterns").glob("*.py"))
+    assert len(book) >= 10
+    session = Session()
+    log = SessionLog(tmp_path / "book.jsonl")
+    evaluator = Evaluator(session, log, echo=lambda msg: None)
+    for path in book:
+        evaluator.evaluate("hush()")
+        record = evaluator.evaluate(f"load({str(path)!r})")
+        assert record["ok"], (path.name, record["error"])
+        assert any(c.endswith(" set") for c in record["changes"]), path.name
+        assert read_log(log.path)[-1]["files"] == {str(path): path.read_text()}

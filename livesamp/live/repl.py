@@ -93,14 +93,26 @@ def _indent_after(line: str) -> str:
     return indent + "    " if line.rstrip().endswith(":") else indent
 
 
-def repl_loop(prompt, evaluator: Evaluator, message: str = "livesamp> ") -> None:
-    """Read, evaluate, repeat until Ctrl-D or exit(). Nothing typed ends it otherwise."""
+def repl_loop(prompt, evaluator: Evaluator, message: str = "livesamp> ", confirm_s: float = 3.0) -> None:
+    """Read, evaluate, repeat until Ctrl-D or exit(). Nothing typed ends it otherwise.
+
+    Ctrl-D while slots still play asks for a second Ctrl-D (within `confirm_s`): a slip of
+    the finger must not end a set."""
+    import time
+
+    asked = -1e9
     while True:
         try:
             text = prompt.prompt(message)
         except KeyboardInterrupt:
             continue
         except EOFError:
+            playing = evaluator.session.slots.active()
+            if playing and time.monotonic() - asked > confirm_s:
+                asked = time.monotonic()
+                evaluator.echo(f"{' '.join(playing)} still playing: Ctrl-D again to quit "
+                               "(hush() stops them)")
+                continue
             return
         try:
             evaluator.evaluate(text)
