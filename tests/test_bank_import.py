@@ -18,7 +18,8 @@ import soundfile as sf
 from bank_fixtures import KINDS, make
 from livesamp.bank import IndexedBank, SampleLibrary
 from livesamp.bank.curate import sha256_file
-from livesamp.bank.importer import commit_import, plan_import
+from livesamp.bank.importer import plan_import
+from livesamp.bank.ingest import commit_import
 from livesamp.bank.index import LibraryIndex
 from livesamp.bank.sidecar import read_sidecar
 from livesamp.cli import main

@@ -76,7 +76,7 @@ def test_warm_start_reads_no_headers_or_sidecars(index, bank_dir, monkeypatch):
         raise AssertionError("warm start opened a file")
 
     monkeypatch.setattr(sf, "info", boom)
-    monkeypatch.setattr("livesamp.bank.index.read_sidecar", boom)
+    monkeypatch.setattr("livesamp.bank.scan.read_sidecar", boom)
     bank = IndexedBank(bank_dir, index=index)
     assert bank.count("thud") == 3 and SampleLibrary([bank]).get("ping").provenance.author == "ann"
 

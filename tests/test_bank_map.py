@@ -12,7 +12,8 @@ import pytest
 from bank_fixtures import KINDS, make
 from livesamp.bank import IndexedBank
 from livesamp.bank.descriptors import describe
-from livesamp.bank.importer import commit_import, plan_import
+from livesamp.bank.importer import plan_import
+from livesamp.bank.ingest import commit_import
 from livesamp.bank.index import LibraryIndex
 from livesamp.bank.soundmap import (
     DOT_RADIUS, HEIGHT, REVOKED_COLOUR, WIDTH, MapPoint, family_colour, layout, render_html,

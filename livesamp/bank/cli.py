@@ -140,7 +140,8 @@ def _err(msg: str) -> int:
 
 def _cmd_import(args) -> int:
     from .config import RESERVED
-    from .importer import commit_import, plan_import
+    from .importer import plan_import
+    from .ingest import commit_import
     from .naming import repair_name
     from .paths import banks_dir
 

@@ -7,11 +7,17 @@ who made them, when, where and on what, as far as that is known (``None`` = unkn
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["Provenance", "Consent", "SYNTHESISED_SOURCE"]
+__all__ = ["Provenance", "Consent", "SYNTHESISED_SOURCE", "utc_now"]
 
 SYNTHESISED_SOURCE = "synthesised by livesamp's default bank"
+
+
+def utc_now() -> str:
+    """Now as ISO 8601 UTC text to the second: ``2025-05-01T10:00:00Z`` (consent and event times)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
