@@ -253,3 +253,12 @@ def test_livesamp_errors_reply_and_count(rig, args, reason):
 def test_parse_play_keeps_stream_and_cycle():
     ev = parse_play(["_id_", "13", "cycle", 3.25, "s", "superpiano", "legato", 0.5, "delta", 1.0], 0.5)
     assert ev.stream == "13" and ev.cycle == 3.25 and ev.value["sustain"] == 0.5
+
+
+def test_note_names_and_bus_references(rig):
+    s, srv, _ = rig
+    play(srv, {"s": "bd", "note": "e5"})                 # a note name (no bus 5 has a value)
+    srv.handle_datagram(wire.encode_message("/c_set", [5, 7.0], "if"), ("127.0.0.1", 6010))
+    play(srv, {"s": "bd", "note": "c5"})                 # bus 5 now has a value: Tidal's bus
+    a, b = rows(s)
+    assert a[L.T_NOTE] == 4.0 and b[L.T_NOTE] == 7.0

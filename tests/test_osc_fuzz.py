@@ -1,6 +1,6 @@
 """Fuzz and flood: hostile datagrams over real UDP while the engine keeps rendering.
 
-The fuzz test sends 100,000 random and mutated datagrams (bit flips, truncations,
+The fuzz test sends 100,000 (slow; 20,000 by default) random and mutated datagrams (bit flips, truncations,
 splices, wrong type tags, huge strings, NaNs, bogus sizes and timetags, pure noise) and
 checks that every one is accounted for: the server's counters add up to what was sent,
 the malformed count equals what the codec rejects, no internal error happened, the
@@ -116,8 +116,17 @@ def _blast(srv, client, datagrams, batch=500, rate=None):
     return sent
 
 
+def test_fuzz_20k_datagrams_all_accounted_for():
+    _fuzz(20_000, seed=7)
+
+
+@pytest.mark.slow
 def test_fuzz_100k_datagrams_all_accounted_for():
-    rng = random.Random(20240607)
+    _fuzz(100_000, seed=20240607)
+
+
+def _fuzz(count: int, seed: int) -> None:
+    rng = random.Random(seed)
     s = block_session()
     s.engine.render(256)
     s.engine.reset()
@@ -128,7 +137,7 @@ def test_fuzz_100k_datagrams_all_accounted_for():
                     stream_clock=FixedStreamClock(now, SR), report=reports.append)
     seeds = _seeds(now)
     datagrams = []
-    while len(datagrams) < 100_000:
+    while len(datagrams) < count:
         d = _mutate(rng, seeds) if rng.random() < 0.9 else _pick(rng, seeds)
         if 0 < len(d) <= 65507:                     # what one UDP datagram can carry
             datagrams.append(d)
@@ -157,8 +166,8 @@ def test_fuzz_100k_datagrams_all_accounted_for():
     assert sum(stats["malformed"].values()) == malformed
     assert sum(stats["messages"].values()) == messages
     assert stats["messages"].get("internal_error", 0) == 0
-    assert sent == 100_000
-    assert malformed > 30_000 and stats["messages"]["played"] > 1000
+    assert sent == count
+    assert malformed > 0.3 * count and stats["messages"]["played"] > 0.01 * count
     assert rendered >= 0.8 * took * SR          # the stream kept rendering throughout
     assert len(srv.warn.seen) <= srv.warn.limit and len(srv.buses) <= 4096
 

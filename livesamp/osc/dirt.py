@@ -206,8 +206,8 @@ def parse_play(args, default_cps: float, buses=None, warn=None) -> DirtEvent:
             if canon == "unit" and raw not in _UNITS:
                 raise BadEvent("bad_args", f"unit must be r, c or s, got {raw!r:.60}")
             value[canon] = "r" if raw == "rate" else raw
-        elif kind == "note" and isinstance(raw, str) and (buses is None or not _is_bus(raw)):
-            value[canon] = raw    # a note name, checked by the packer
+        elif kind == "note" and isinstance(raw, str) and not (buses and _is_bus(raw) and int(raw[1:]) in buses):
+            value[canon] = raw    # a note name ("c3" is bus 3 only once that bus has a value)
         elif type(raw) is float:
             if canon != "n" or "n" not in value:   # "bd:3" wins over a separate n, as SuperDirt
                 value[canon] = raw

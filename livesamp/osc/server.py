@@ -159,11 +159,12 @@ class OscServer:
             self.messages[outcome] += 1
         return replies
 
-    def _frame_for(self, timetag: int | None) -> tuple[int, bool]:
-        """(stream frame, urgent) for a message's timetag; raises BadEvent when too late."""
+    def _frame_for(self, timetag: int | None) -> tuple[int, bool, float]:
+        """(stream frame, urgent, seconds late) for a message's timetag; raises BadEvent
+        when too late."""
         engine_frame = self.engine.frame
         if timetag is None:
-            return engine_frame + self.asap_frames, True
+            return engine_frame + self.asap_frames, True, 0.0
         clock = self.stream_clock
         t = ntp_to_unix(timetag)
         now = clock.now()
@@ -174,14 +175,11 @@ class OscServer:
                                 "as SuperDirt does")
             t = now + 0.2
         frame = round(clock.frame_at(t))
-        late = engine_frame - frame
-        if late > 0:
-            late_s = late / self.session.sr
-            if late_s > self.config.late_drop_s:
-                raise BadEvent("too_late", f"{late_s:.3f} s late")
-            self._count_late(late_s)
         sr = self.session.sr
-        return frame, frame - engine_frame < 0.04 * sr
+        late_s = (engine_frame - frame) / sr
+        if late_s > self.config.late_drop_s:
+            raise BadEvent("too_late", f"{late_s:.3f} s late")
+        return frame, frame - engine_frame < 0.04 * sr, late_s
 
     def _count_late(self, late_s: float) -> None:
         self.late += 1
@@ -197,7 +195,7 @@ class OscServer:
             self._late_window = [0, 0.0, now]
 
     def _queue(self, value: dict, cps: float, cycle: float, timetag, slot: int = OSC_SLOT) -> str:
-        frame, urgent = self._frame_for(timetag)
+        frame, urgent, late_s = self._frame_for(timetag)
         try:
             row = self.session.packer.pack(slot, _Hap(value), frame, cps, cycle)
         except (KeyError, BankError) as e:   # unknown (or revoked) sample name
@@ -212,6 +210,8 @@ class OscServer:
             return "no_sound"
         if not self.inbox.put(row, urgent=urgent):
             return "queue_full"
+        if late_s > 0:
+            self._count_late(late_s)
         return "played"
 
     # -- addresses ------------------------------------------------------------------------
