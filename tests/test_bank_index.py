@@ -262,3 +262,14 @@ def test_revoke_is_honoured_by_the_live_engine_within_one_cycle(index, bank_dir)
     assert np.abs(third).max() < 1e-4
     with pytest.raises(UnknownSampleError):
         lib.get("thuud")
+
+
+def test_banks_sharing_an_index_each_see_revocations_from_elsewhere(index, tmp_path):
+    a = IndexedBank(make_bank(tmp_path / "a", {"x": [100]}), index=index, poll_s=0.0)
+    b = IndexedBank(make_bank(tmp_path / "b", {"y": [200]}), index=index, poll_s=0.0)
+    lib = SampleLibrary([a, b])
+    with LibraryIndex(index.path) as other:
+        IndexedBank(tmp_path / "b", index=other).revoke("y", 0, "elsewhere")
+    lib.get("x")  # bank a polls first and sees the change, which is not its own
+    with pytest.raises(RevokedSampleError, match="elsewhere"):
+        lib.get("y")

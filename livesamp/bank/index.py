@@ -18,7 +18,7 @@ Tables:
   must be rebuilt without that input before it is used again.
 
 Several processes may use the index at once (a performance and ``livesamp samples
-revoke``): it runs in WAL mode with a busy timeout, and ``changed()`` tells a reader that
+revoke``): it runs in WAL mode with a busy timeout, and ``data_version()`` tells a reader that
 another connection wrote since it last looked (``PRAGMA data_version``).
 """
 
@@ -135,7 +135,6 @@ class LibraryIndex(FolderSync):
         self._db.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             self._db.executescript(_SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
-        self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
         with self._lock:
@@ -150,14 +149,11 @@ class LibraryIndex(FolderSync):
     def _tx(self):
         return _Transaction(self._db, self._lock)
 
-    def changed(self) -> bool:
-        """True once after another connection (this process or another) wrote to the index."""
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another process, or another
+        ``LibraryIndex`` here) has written to the index; compare with the last one seen."""
         with self._lock:
-            v = self._db.execute("PRAGMA data_version").fetchone()[0]
-            if v != self._data_version:
-                self._data_version = v
-                return True
-            return False
+            return self._db.execute("PRAGMA data_version").fetchone()[0]
 
     # -- listing ----------------------------------------------------------------------
 

@@ -62,6 +62,7 @@ class IndexedBank(FolderBank):
         self._poll_s = float(poll_s)
         self._next_poll = 0.0
         self._poll_lock = threading.Lock()
+        self._seen_version = -1
         super().__init__(path, name)
 
     @property
@@ -89,7 +90,7 @@ class IndexedBank(FolderBank):
         revoked = {k: (r.revoked_at, r.revoked_reason) for k, r in by_key.items() if r.revoked_at}
         with self._lock:
             self._files, self._rows, self._prov, self._revoked, self._audio = files, by_key, {}, revoked, {}
-        self._index.changed()  # what we just read is current
+        self._seen_version = self._index.data_version()  # what we just read is current
 
     def file(self, name: str, index: int) -> Path:
         """The sound file of variant ``index`` of ``name``."""
@@ -130,7 +131,9 @@ class IndexedBank(FolderBank):
         if now >= self._next_poll and self._poll_lock.acquire(blocking=False):
             try:
                 self._next_poll = now + self._poll_s
-                if self._index.changed():
+                version = self._index.data_version()
+                if version != self._seen_version:
+                    self._seen_version = version
                     self._revoked = self._index.revoked(self.root)
                     self._prov = {}
             finally:
