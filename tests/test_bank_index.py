@@ -273,3 +273,17 @@ def test_banks_sharing_an_index_each_see_revocations_from_elsewhere(index, tmp_p
     lib.get("x")  # bank a polls first and sees the change, which is not its own
     with pytest.raises(RevokedSampleError, match="elsewhere"):
         lib.get("y")
+
+
+def test_background_preload_and_bank_swap(index, bank_dir, tmp_path):
+    bank = IndexedBank(bank_dir, index=index)
+    lib = SampleLibrary([bank])
+    t = lib.preload_in_background()
+    assert lib.get("thud", 1).label == "thud:1"  # answers while loading
+    t.join(10)
+    assert not t.is_alive() and len(bank._audio) == 4  # every sound published in the bank's cache
+    other = IndexedBank(make_bank(tmp_path / "other", {"thud": [500]}), index=index)
+    lib.set_banks([other, bank])
+    assert lib.get("thud").bank == "other" and lib.get("ping").bank == "kit"
+    with pytest.raises(TypeError, match="expected a Bank"):
+        lib.set_banks(["not a bank"])
