@@ -97,3 +97,13 @@ def test_a_torn_last_line_is_skipped(tmp_path):
         f.write('{"kind": "input", "n": 2, "te')
     assert [r["n"] for r in read_log(path)] == [1]
     assert Path(path).read_text().count("\n") == 1
+
+
+def test_a_log_holding_several_sessions_replays_the_last(tmp_path):
+    first, log_path = _jittery_live(tmp_path, ['d1 << "thud*4"'], seed=3)
+    text = log_path.read_text()
+    second, _ = _jittery_live(tmp_path, ['d2 << "tss*8"', "hush()"], seed=4)  # appends
+    assert log_path.read_text().startswith(text)
+    said = []
+    assert np.array_equal(replay(log_path, report=said.append).audio, second)
+    assert said == [f"replay: {log_path} holds 2 sessions; replaying the last"]

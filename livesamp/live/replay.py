@@ -87,6 +87,10 @@ def replay(log_path, tail_s: float = 2.0, end_frame: int | None = None, report=p
     from .session import Session
 
     records = read_log(log_path)
+    starts = [i for i, r in enumerate(records) if r.get("kind") == "start"]
+    if len(starts) > 1:  # `--log FILE` used for several sessions: the last one
+        report(f"replay: {log_path} holds {len(starts)} sessions; replaying the last")
+        records = records[starts[-1]:]
     start = next((r for r in records if r.get("kind") == "start"), {})
     inputs = [r for r in records if r.get("kind") == "input" and r.get("frame") is not None]
     takes = [r for r in records if r.get("kind") == "take"]
