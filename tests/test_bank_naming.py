@@ -63,7 +63,9 @@ def test_the_rule_table():
     assert named(duration_s=3, pitch_hz=2000, centroid_hz=2000, sustain_s=3, **tone) == "eee"
     assert named(duration_s=3, pitch_hz=300, centroid_hz=400, sustain_s=3, **tone) == "ooo"
     assert named(duration_s=0.3, pitch_hz=300, centroid_hz=400, **tone) == "bloop"
-    assert named(duration_s=2, onsets=60, onset_density_hz=30) == "crackle"
+    assert named(duration_s=2, onsets=60, onset_density_hz=30, peak_db=-5, loudness_db=-30) == "crackle"
+    assert named(duration_s=2, onsets=60, onset_density_hz=30, peak_db=-5, loudness_db=-20,
+                 centroid_sweep_oct=1.5) == "swoosh"  # a swell that flutters is not a crackle
     # a ringing tone longer than 0.7 s is still struck (it decays), not sustained
     assert named(duration_s=1.5, pitch_hz=1800, centroid_hz=1800, decay_s=0.6, sustain_s=0.4,
              **tone) == "ping"
@@ -90,3 +92,15 @@ def test_families_names_and_dedupe():
     assert repair_name("2 rain") == "s2_rain" and repair_name("Écoute") == "ecoute" and repair_name("!!") == "sound"
     assert all(valid_name(repair_name(x)) for x in ("Big Swoosh!", "2 rain", "Écoute", "!!", "a\nb", "日本"))
     assert dedupe(["tss", "tss", "thud", "tss"], {"tss": 2}) == [("tss", 2), ("tss", 3), ("thud", 0), ("tss", 4)]
+
+
+def test_the_default_banks_sounds_are_named_into_their_own_families():
+    """An independent check: sounds another hand synthesised and named (``thud``, ``tss``,
+    ``big_swoosh``, ``crackle`` ...) get a name of the same family from their sound alone."""
+    from livesamp.bank import default_library
+
+    lib = default_library()
+    results = [(f"{name}:{i}", propose(describe(lib.get(name, i).audio(), lib.sr)).name)
+               for name in lib.names() if family_of(name) in FAMILIES for i in range(lib.count(name))]
+    wrong = [(a, b) for a, b in results if family_of(a) != family_of(b)]
+    assert len(results) >= 40 and len(wrong) <= 0.1 * len(results), wrong

@@ -7,14 +7,15 @@ its family (the word the map colours by), and the reason in words, so the perfor
 ================================================  ==================  =================
 the sound                                          family              names
 ================================================  ==================  =================
-noise with >= 6 onsets at >= 12 a second           crackle             crackle
+noise with >= 6 onsets at >= 12 a second, and      crackle             crackle
+  peaks >= 20 dB over its mean power (clicks)
 low (a tone under 200 Hz, or noise with a          thud                thud, boom (rings
   centroid < 350 Hz), struck                                            >= 0.35 s)
 low tone, sustained                                hum                 hum, drone (>= 4 s)
 low noise, long                                    rumble              rumble
 noise, short (< 0.5 s), bright (>= 3 kHz)          tss                 tss, tsk (decays
                                                                         in < 60 ms)
-noise, short, centroid sweeping >= 1 octave        swoosh              swish
+noise, short, centroid sweeping >= 0.6 octave      swoosh              swish
 noise, short, duller                               chk                 chk
 noise, long, centroid sweeping >= 0.8 octave       swoosh              swoosh
 noise, long, steady                                hiss                hiss (bright), shh
@@ -25,8 +26,9 @@ tone, middle (200-600 Hz), struck                  bloop               bloop
 tone, middle, sustained                            ooo                 ooo
 ================================================  ==================  =================
 
-*Struck* means shorter than 0.7 s, or within 10 dB of its loudest for less than half its
-duration (it rings out); otherwise the sound is *sustained*.
+*Struck* means shorter than 0.7 s, or reaching its loudest quickly (attack under 15% of
+its duration) and within 10 dB of it for less than half its duration (it rings out);
+otherwise the sound is *sustained*.
 A sound is a *tone* when its pitch confidence is >= 0.7, or >= 0.5 with a flatness under
 0.1; otherwise it is *noise*. Then ``big_`` or ``small_`` is prefixed when the sound is
 much louder and longer (or quieter and shorter) than its family's usual size:
@@ -96,8 +98,9 @@ def propose(d: Descriptors) -> NameProposal:
         low = d.pitch_hz < 200.0 and d.centroid_hz < 700.0
     else:
         low = d.centroid_hz < 350.0
-    ringing = d.duration_s < 0.7 or d.sustain_s < 0.5 * d.duration_s  # struck, then decaying
-    if not tone and d.onsets >= 6 and d.onset_density_hz >= 12.0:
+    ringing = d.duration_s < 0.7 or (d.sustain_s < 0.5 * d.duration_s and d.attack_s < 0.15 * d.duration_s)
+    crest_db = d.peak_db - d.loudness_db  # clicks are peaks far above their mean power
+    if not tone and d.onsets >= 6 and d.onset_density_hz >= 12.0 and crest_db >= 20.0:
         base, why = "crackle", f"dense clicks, {d.onset_density_hz:.0f} onsets a second"
     elif low and ringing:
         base = "boom" if d.decay_s >= 0.35 else "thud"
@@ -107,7 +110,7 @@ def propose(d: Descriptors) -> NameProposal:
     elif low:
         base, why = "rumble", "long low noise"
     elif not tone and d.duration_s < 0.5:
-        if d.centroid_sweep_oct >= 1.0 and d.duration_s >= 0.15:
+        if d.centroid_sweep_oct >= 0.6 and d.duration_s >= 0.1:
             base, why = "swish", f"short noise sweeping {d.centroid_sweep_oct:.1f} octaves"
         elif d.centroid_hz >= 3000.0:
             base = "tsk" if d.decay_s < 0.06 else "tss"
