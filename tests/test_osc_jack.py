@@ -163,7 +163,8 @@ def test_jack_flood_10k_per_s_for_10s_no_xruns(jack):
                                               lambda session, stream: stream.clock())
     engine = s.engine.stats()
     print(f"\nJACK flood: {n} messages in {took:.1f} s: {stats}; xruns {stream.xruns}; "
-          f"engine started {engine['started']}, late {engine['late']}, callback load max "
+          f"engine started {engine['started']}, rejected {engine['rejected']} (no free voice: bursts "
+          f"of same-frame triggers), late {engine['late']}, callback load max "
           f"{engine['callback_load_max']:.2f}; memory growth over the second half {grown / 1e6:.2f} MB")
     assert stream.xruns == 0
     assert sum(stats["datagrams"].values()) + stats["kernel_drops"] == n + 1
