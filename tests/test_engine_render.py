@@ -131,3 +131,36 @@ def test_stats_notices_are_periodic():
     eng.render(48000)
     n = eng.pop_notices()
     assert np.count_nonzero(n[:, L.N_KIND] == L.NK_STATS) == 10
+
+
+@pytest.mark.parametrize("block", [1, 50, 256, 1024])
+def test_voice_stealing_does_not_depend_on_block_size(block):
+    """Voices are allocated (and stolen) at each trigger's own frame."""
+    rng = np.random.default_rng(9)
+    k = 400
+    x = rng.uniform(-1, 1, 6000).astype(np.float32)
+    rows = trigger_rows(k, frame=np.sort(rng.integers(0, 100000, k)), sample=0,
+                        speed=rng.uniform(0.3, 3, k), amp=rng.uniform(0.05, 0.3, k),
+                        sustain=rng.choice([-1, 200, 3000], k))
+    outs = []
+    for b in (256, block):
+        eng = Engine(max_voices=6, block=b)
+        eng.add_sample(x)
+        eng.push(rows)
+        outs.append(eng.render(110000))
+        s = eng.stats()
+        assert s["steals"] > 50
+    assert np.array_equal(outs[0], outs[1])
+
+
+def test_dense_short_triggers_are_not_stolen():
+    """64 non-overlapping 2-frame voices per block with 16 voices: no steals (the
+    block is rendered up to a trigger when every slot is held by an ended voice)."""
+    eng = Engine(max_voices=16, protect=False)
+    imp = np.zeros(2, np.float32)
+    imp[0] = 1.0
+    sid = eng.add_sample(imp)
+    eng.push(trigger_rows(1000, frame=np.arange(1000) * 4, sample=sid, attack=1e-9, pan=0.0))
+    y = eng.render(4100)[:, 0]
+    assert np.flatnonzero(y).tolist() == list(range(0, 4000, 4))
+    assert eng.stats()["steals"] == 0 and eng.stats()["hard_steals"] == 0

@@ -138,7 +138,7 @@ class Engine:
     def kernel_args(self) -> tuple:
         """The arrays ``render_block`` takes after ``(out, n)`` (for the io layer)."""
         s = self._state
-        return (s.commands.buf, s.commands.idx, s.pend, s.pend_seq, s.order, s.vf, s.vi,
+        return (s.commands.buf, s.commands.idx, s.pend, s.pend_key, s.order, s.vf, s.vi,
                 s.tmpf, s.tmpi, self._table.arena, self._table.offsets, self._table.lengths,
                 self._table.meta, s.notices.buf, s.notices.idx, s.cfg, s.cnt, s.st, s.ms,
                 s.scratch, s.bus)

@@ -8,10 +8,12 @@ Per sub-block of at most ``MAX_BLOCK`` frames starting at stream frame ``bs``:
    sequence number; non-finite frames and frames too far ahead are rejected);
 2. sort the pending triggers with ``frame < bs + n`` by (frame, sequence); a trigger
    whose frame is already past starts at ``bs`` and is counted late;
-3. split the block at each trigger frame: render the voices up to it, start the
-   triggers of that frame (sample accurate; cuts, voice allocation and stealing see
-   the voices exactly as they are at that frame), go on;
-4. the master bus into ``out``.
+3. start them, each at its own frame inside the block (sample accurate); cuts,
+   voice counting and stealing look at the voices as they are at that frame; only
+   when no slot is free is the block rendered up to that frame first (to free the
+   slots of voices that ended);
+4. render the voices into the bus (each from its own start frame); 5. the master
+   bus into ``out``.
 
 Every voice is computed from its own voice time and voices are mixed in start
 order, so the output does not depend on how the stream is cut into blocks.
@@ -34,12 +36,15 @@ from .layout import (KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS, R
                      T_KIND, T_SAMPLE, T_SLOT)
 from .rings import IDX_READ, IDX_WRITE, ring_push_one
 from .state import (C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS, K_FRAME,
-                    K_LATE, K_NEXT_STATS, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
+                    K_LATE, K_NEXT_STATS, K_SEG, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
                     MAX_BLOCK, PAD, S_LOAD, VI_CUT, VI_ENDREASON, VI_ORBIT, VI_SAMPLE,
                     VI_SEQ, VI_START, VI_STATE, VI_LSLOT)
 from .voices import allocate, cut_group, list_append, render_voices
 
 __all__ = ["render_block"]
+
+KEY_SEQ = 0      # pend_key[i, KEY_SEQ]: ring index of pending row i (push order)
+KEY_FRAME = 1    # pend_key[i, KEY_FRAME]: floor of its frame
 
 
 @njit(cache=True, nogil=True)
@@ -55,15 +60,17 @@ def _reject(row, frame, reason, cnt, nbuf, nidx):
 
 
 @njit(cache=True, nogil=True)
-def _start_trigger(row, seq, bs, seg, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
-                   cnt, nbuf, nidx):
-    """Start one trigger at frame ``seg`` (its own frame, or ``bs`` if that is past)."""
+def _start_trigger(row, seq, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
+                   cnt, nbuf, nidx, scratch, bus):
+    """Start one trigger of the block ``[bs, ...)`` at its frame (``bs`` if that is
+    past). Frames before ``cnt[K_SEG]`` are already mixed into the bus; if no slot is
+    free this renders the voices up to the trigger's frame first."""
     f = np.int64(math.floor(row[T_FRAME]))
     if f < bs:
         cnt[K_LATE] += 1
         ring_push_one(nbuf, nidx, np.float64(NK_LATE), np.float64(bs), _id(row[T_EVENT]),
                       _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0, np.float64(bs - f), 0.0)
-    f = seg
+        f = bs
     if row[T_KIND] != KIND_SAMPLER:
         _reject(row, np.float64(f), np.float64(REJ_KIND), cnt, nbuf, nidx)
         return
@@ -88,7 +95,14 @@ def _start_trigger(row, seq, bs, seg, vf, vi, tmpf, tmpi, arena, s_off, s_len, s
     cut = tmpi[VI_CUT]
     if cut != 0:
         cnt[K_CUTS] += cut_group(vf, vi, cut, tmpi[VI_ORBIT], sid, f, fade)
-    v = allocate(vf, vi, cfg, cnt, f, nbuf, nidx)
+    v = allocate(vf, vi, cfg, cnt, f, False, nbuf, nidx)
+    if v == -2:     # every slot taken (voices that ended before f still hold theirs)
+        seg = cnt[K_SEG]
+        if f > seg:
+            render_voices(seg, f - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt,
+                          nbuf, nidx)
+            cnt[K_SEG] = f
+        v = allocate(vf, vi, cfg, cnt, f, True, nbuf, nidx)
     if v < 0:
         _reject(row, np.float64(f), np.float64(REJ_NO_VOICE), cnt, nbuf, nidx)
         return
@@ -98,9 +112,9 @@ def _start_trigger(row, seq, bs, seg, vf, vi, tmpf, tmpi, arena, s_off, s_len, s
     tmpi[VI_SEQ] = seq
     tmpi[VI_ENDREASON] = 0
     for k in range(tmpf.shape[0]):
-        vf[k, v] = tmpf[k]
-    for k in range(VI_LSLOT):       # rows from VI_LSLOT on hold the mix order list
-        vi[k, v] = tmpi[k]
+        vf[v, k] = tmpf[k]
+    for k in range(VI_LSLOT):       # columns from VI_LSLOT on hold the mix order list
+        vi[v, k] = tmpi[k]
     list_append(vi, cnt, v)
     cnt[K_STARTED] += 1
     ring_push_one(nbuf, nidx, np.float64(NK_STARTED), np.float64(f), _id(row[T_EVENT]),
@@ -109,14 +123,14 @@ def _start_trigger(row, seq, bs, seg, vf, vi, tmpf, tmpi, arena, s_off, s_len, s
 
 
 @njit(cache=True, nogil=True)
-def _before(pend, pend_seq, i, j):
-    fi = pend[i, T_FRAME]
-    fj = pend[j, T_FRAME]
-    return fi < fj or (fi == fj and pend_seq[i] < pend_seq[j])
+def _before(pend_key, i, j):
+    fi = pend_key[i, KEY_FRAME]
+    fj = pend_key[j, KEY_FRAME]
+    return fi < fj or (fi == fj and pend_key[i, KEY_SEQ] < pend_key[j, KEY_SEQ])
 
 
 @njit(cache=True, nogil=True)
-def _sort_due(order, k, pend, pend_seq):
+def _sort_due(order, k, pend_key):
     """Shell sort ``order[:k]`` (pending row indices) by (frame, sequence), in place."""
     gap = 1
     while gap < k // 3:
@@ -125,7 +139,7 @@ def _sort_due(order, k, pend, pend_seq):
         for i in range(gap, k):
             x = order[i]
             j = i
-            while j >= gap and _before(pend, pend_seq, x, order[j - gap]):
+            while j >= gap and _before(pend_key, x, order[j - gap]):
                 order[j] = order[j - gap]
                 j -= gap
             order[j] = x
@@ -133,7 +147,24 @@ def _sort_due(order, k, pend, pend_seq):
 
 
 @njit(cache=True, nogil=True)
-def _drain(ring_buf, ring_idx, pend, pend_seq, bs, cfg, cnt, nbuf, nidx):
+def _sort_indices_desc(order, k):
+    """Shell sort ``order[:k]`` descending (for swap-removal)."""
+    gap = 1
+    while gap < k // 3:
+        gap = 3 * gap + 1
+    while gap >= 1:
+        for i in range(gap, k):
+            x = order[i]
+            j = i
+            while j >= gap and order[j - gap] < x:
+                order[j] = order[j - gap]
+                j -= gap
+            order[j] = x
+        gap //= 3
+
+
+@njit(cache=True, nogil=True)
+def _drain(ring_buf, ring_idx, pend, pend_key, bs, cfg, cnt, nbuf, nidx):
     cap = ring_buf.shape[0]
     mask = cap - 1
     width = pend.shape[1] if pend.shape[1] < ring_buf.shape[1] else ring_buf.shape[1]
@@ -151,7 +182,8 @@ def _drain(ring_buf, ring_idx, pend, pend_seq, bs, cfg, cnt, nbuf, nidx):
         else:
             for c in range(width):
                 pend[pn, c] = ring_buf[slot, c]
-            pend_seq[pn] = r
+            pend_key[pn, KEY_SEQ] = r
+            pend_key[pn, KEY_FRAME] = np.int64(math.floor(fr))
             pn += 1
         r += 1
     store_release(ring_idx, IDX_READ, r)
@@ -161,7 +193,7 @@ def _drain(ring_buf, ring_idx, pend, pend_seq, bs, cfg, cnt, nbuf, nidx):
 
 
 @njit(cache=True, nogil=True)
-def render_block(out, n, ring_buf, ring_idx, pend, pend_seq, order, vf, vi, tmpf, tmpi,
+def render_block(out, n, ring_buf, ring_idx, pend, pend_key, order, vf, vi, tmpf, tmpi,
                  arena, s_off, s_len, s_meta, nbuf, nidx, cfg, cnt, st, ms, scratch, bus):
     """Render ``n`` frames into ``out[:n]`` (interleaved float32) and advance the frame."""
     done = np.int64(0)
@@ -171,46 +203,40 @@ def render_block(out, n, ring_buf, ring_idx, pend, pend_seq, order, vf, vi, tmpf
             m = MAX_BLOCK
         bs = cnt[K_FRAME]
         end = bs + m
-        _drain(ring_buf, ring_idx, pend, pend_seq, bs, cfg, cnt, nbuf, nidx)
+        _drain(ring_buf, ring_idx, pend, pend_key, bs, cfg, cnt, nbuf, nidx)
         pn = cnt[K_PEND]
         k = np.int64(0)
         for i in range(pn):
-            if pend[i, T_FRAME] < end:
+            if pend_key[i, KEY_FRAME] < end:
                 order[k] = i
                 k += 1
         if k > 0:
-            _sort_due(order, k, pend, pend_seq)
+            _sort_due(order, k, pend_key)
         for c in range(2):
             for j in range(m):
                 bus[c, j] = 0.0
-        # split the block at every trigger frame: voices render up to it, then the
-        # triggers start, so allocation, stealing and cuts see the exact state there
-        seg = bs
-        q = 0
-        while seg < end:
-            while q < k and pend[order[q], T_FRAME] < seg + 1:
-                i = order[q]
-                _start_trigger(pend[i], pend_seq[i], bs, seg, vf, vi, tmpf, tmpi, arena,
-                               s_off, s_len, s_meta, cfg, cnt, nbuf, nidx)
-                q += 1
-            seg_end = end
-            if q < k:
-                nxt = np.int64(math.floor(pend[order[q], T_FRAME]))
-                if nxt < seg_end:
-                    seg_end = nxt
-            render_voices(seg, seg_end - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt,
-                          nbuf, nidx)
-            seg = seg_end
+        # start the block's triggers in order, each at its own frame, then render
+        cnt[K_SEG] = bs
+        for q in range(k):
+            i = order[q]
+            _start_trigger(pend[i], pend_key[i, KEY_SEQ], bs, vf, vi, tmpf, tmpi, arena, s_off, s_len,
+                           s_meta, cfg, cnt, nbuf, nidx, scratch, bus)
+        seg = cnt[K_SEG]
+        render_voices(seg, end - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt, nbuf,
+                      nidx)
         if k > 0:
-            j = 0
-            for i in range(pn):
-                if not pend[i, T_FRAME] < end:
-                    if i != j:
-                        for c in range(pend.shape[1]):
-                            pend[j, c] = pend[i, c]
-                        pend_seq[j] = pend_seq[i]
-                    j += 1
-            cnt[K_PEND] = j
+            # remove the started rows: move the last rows into their places (the
+            # pending set is unordered; the key array keeps the scan above cheap)
+            _sort_indices_desc(order, k)
+            for q in range(k):
+                i = order[q]
+                pn -= 1
+                if i != pn:
+                    for c in range(pend.shape[1]):
+                        pend[i, c] = pend[pn, c]
+                    pend_key[i, KEY_SEQ] = pend_key[pn, KEY_SEQ]
+                    pend_key[i, KEY_FRAME] = pend_key[pn, KEY_FRAME]
+            cnt[K_PEND] = pn
         master_process(bus, out, done, m, ms, cfg, cnt, st)
         cnt[K_FRAME] = end
         every = np.int64(cfg[C_STATS_EVERY])

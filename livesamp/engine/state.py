@@ -15,7 +15,7 @@ __all__ = ["EngineState", "MAX_BLOCK", "PAD"]
 MAX_BLOCK = 1024   # the kernel renders in sub-blocks of at most this many frames
 PAD = 4            # zero frames stored before and after every sample (interpolation taps)
 
-# --- voice floats: vf[field, voice] ------------------------------------------------
+# --- voice floats: vf[voice, field] ------------------------------------------------
 VF_BASE = 0      # absolute arena read position at voice time 0 (frames)
 VF_DIR = 1       # +1 forwards, -1 backwards
 VF_RD = 2        # |rate| at t=0, source frames per output frame
@@ -45,7 +45,7 @@ VF_HP2B = 25
 VF_AMP = 26      # |amp| (steal priority)
 NVF = 28
 
-# --- voice ints: vi[field, voice] ----------------------------------------------------
+# --- voice ints: vi[voice, field] ----------------------------------------------------
 VI_STATE = 0     # 0 free, 1 playing, 2 fading out (cut or stolen; not counted as busy)
 VI_START = 1     # absolute stream frame of voice time 0
 VI_A = 2         # attack frames
@@ -64,7 +64,7 @@ VI_FILT = 14     # bit 1 lowpass, bit 2 highpass
 VI_SEQ = 15      # ring sequence number of the trigger (age, tie-break)
 VI_ENDREASON = 16
 VI_NAT = 17      # natural length in frames (the sample segment runs out)
-VI_LSLOT = 18    # rows 18/19 are not per-voice: they hold the *mix order list*,
+VI_LSLOT = 18    # columns 18/19 are not per-voice: they hold the *mix order list*,
 VI_LSEQ = 19     # (slot, seq) of every sounding voice in start order; see voices.py
 NVI = 20
 
@@ -102,7 +102,8 @@ K_PENDFULL = 14
 K_KILLED = 15         # voices killed because they went non-finite
 K_CUTS = 16
 K_CLAMPED = 17        # output samples the final hard clamp had to touch
-K_NLIST = 18          # entries in the mix order list (vi[VI_LSLOT/VI_LSEQ, :n])
+K_NLIST = 18          # entries in the mix order list (vi[:n, VI_LSLOT/VI_LSEQ])
+K_SEG = 19            # render_block: frames before this are already mixed into the bus
 NCNT = 32
 
 # --- float stats: st[...] ---------------------------------------------------------------
@@ -136,10 +137,10 @@ class EngineState:
         self.commands = Ring(ring_capacity, TRIGGER_WIDTH)
         self.notices = Ring(notice_capacity, NOTICE_WIDTH)
         self.pend = np.zeros((pending_capacity, TRIGGER_WIDTH), np.float64)
-        self.pend_seq = np.zeros(pending_capacity, np.int64)
+        self.pend_key = np.zeros((pending_capacity, 2), np.int64)   # (seq, frame)
         self.order = np.zeros(pending_capacity, np.int64)
-        self.vf = np.zeros((NVF, self.n_slots), np.float64)
-        self.vi = np.zeros((NVI, self.n_slots), np.int64)
+        self.vf = np.zeros((self.n_slots, NVF), np.float64)
+        self.vi = np.zeros((self.n_slots, NVI), np.int64)
         self.tmpf = np.zeros(NVF, np.float64)
         self.tmpi = np.zeros(NVI, np.int64)
         self.cfg = np.zeros(NCFG, np.float64)
@@ -153,7 +154,7 @@ class EngineState:
         """Silence everything (not thread-safe against a running stream)."""
         self.commands.clear()
         self.notices.clear()
-        for a in (self.pend, self.pend_seq, self.vf, self.vi, self.cnt, self.st, self.ms,
+        for a in (self.pend, self.pend_key, self.vf, self.vi, self.cnt, self.st, self.ms,
                   self.scratch, self.bus):
             a[...] = 0
         self.ms[M_GAIN] = 1.0

@@ -10,14 +10,14 @@ than the reserve stolen within one fade time) the fading voice closest to its en
 cut off at once and counted in ``hard_steals``.
 
 Mix order: voices are summed into the bus in the order they started (a list kept in
-two spare rows of ``vi``), not in slot order, so the float rounding of the mix does
+two spare columns of ``vi``), not in slot order, so the float rounding of the mix does
 not depend on which slot a voice got, and the output is bit-identical however the
 stream is cut into blocks.
 
-Steal decisions are taken when the triggers of a block are started (all at the start
-of the block, each voice then sounding from its own frame), so with a full pool the
-choice of victim can depend on the block size; everything else is sample exact and
-independent of how the stream is cut into blocks.
+Allocation happens at the trigger's own frame: the triggers of a block are started
+before the block is rendered, each voice then sounding from its own frame, and a
+voice counts as playing only if it still sounds at that frame. So steal decisions,
+like everything else, do not depend on how the stream is cut into blocks.
 """
 from __future__ import annotations
 
@@ -47,33 +47,33 @@ FADING = 2
 
 @njit(cache=True, nogil=True)
 def voice_env(vf, vi, v, t):
-    return env_at(t, vi[VI_A, v], vf[VF_INVA, v], vi[VI_GATE, v], vf[VF_EG, v],
-                  vf[VF_INVR, v], vi[VI_LIFE, v])
+    return env_at(t, vi[v, VI_A], vf[v, VF_INVA], vi[v, VI_GATE], vf[v, VF_EG],
+                  vf[v, VF_INVR], vi[v, VI_LIFE])
 
 
 @njit(cache=True, nogil=True)
 def fade_voice(vf, vi, v, frame, fade, reason):
     """Start a ``fade``-frame release of voice ``v`` at stream ``frame``."""
-    t_c = frame - vi[VI_START, v]
+    t_c = frame - vi[v, VI_START]
     if t_c < 0:
         t_c = 0
-    life = vi[VI_LIFE, v]
-    vi[VI_STATE, v] = FADING
-    vi[VI_ENDREASON, v] = reason
+    life = vi[v, VI_LIFE]
+    vi[v, VI_STATE] = FADING
+    vi[v, VI_ENDREASON] = reason
     if t_c >= life:
         return
-    rn = vi[VI_NAT, v] - t_c
+    rn = vi[v, VI_NAT] - t_c
     if rn > fade:
         rn = fade
     if rn < 1:
         rn = 1
     if t_c + rn < life:
         level = voice_env(vf, vi, v, t_c)
-        vi[VI_GATE, v] = t_c
-        vf[VF_EG, v] = level
-        vi[VI_R, v] = rn
-        vf[VF_INVR, v] = 1.0 / rn
-        vi[VI_LIFE, v] = t_c + rn
+        vi[v, VI_GATE] = t_c
+        vf[v, VF_EG] = level
+        vi[v, VI_R] = rn
+        vf[v, VF_INVR] = 1.0 / rn
+        vi[v, VI_LIFE] = t_c + rn
 
 
 @njit(cache=True, nogil=True)
@@ -81,48 +81,57 @@ def cut_group(vf, vi, cut, orbit, sample, frame, fade):
     """Fade every playing voice of cut group ``cut`` on ``orbit`` (``cut < 0``: only
     voices of the same sample, as SuperDirt). Returns how many."""
     n = 0
-    for v in range(vi.shape[1]):
-        if (vi[VI_STATE, v] == PLAYING and vi[VI_CUT, v] == cut and vi[VI_ORBIT, v] == orbit
-                and (cut > 0 or vi[VI_SAMPLE, v] == sample)):
+    for v in range(vi.shape[0]):
+        if (vi[v, VI_STATE] == PLAYING and vi[v, VI_CUT] == cut and vi[v, VI_ORBIT] == orbit
+                and (cut > 0 or vi[v, VI_SAMPLE] == sample)):
             fade_voice(vf, vi, v, np.int64(frame), np.int64(fade), np.int64(END_CUT))
             n += 1
     return n
 
 
 @njit(cache=True, nogil=True)
-def allocate(vf, vi, cfg, cnt, frame, nbuf, nidx):
-    """A free voice slot for a voice starting at ``frame`` (stealing if needed), or -1."""
+def allocate(vf, vi, cfg, cnt, frame, may_cut_off, nbuf, nidx):
+    """A free voice slot for a voice starting at ``frame``, stealing if needed.
+
+    Voices count as playing only if they are still sounding at ``frame`` (a voice
+    that ends earlier in the block keeps its slot until it is rendered, but does not
+    count). Returns -2 if no slot is free and ``may_cut_off`` is False (the caller
+    renders up to ``frame`` to free the slots of voices that ended, then asks again),
+    -1 if nothing at all can be had.
+    """
     maxv = np.int64(cfg[C_MAXV])
     fade = np.int64(cfg[C_FADE])
     free = np.int64(-1)
     playing = 0
-    for v in range(vi.shape[1]):
-        s = vi[VI_STATE, v]
+    for v in range(vi.shape[0]):
+        s = vi[v, VI_STATE]
         if s == FREE:
             if free < 0:
                 free = v
-        elif s == PLAYING:
+        elif s == PLAYING and vi[v, VI_START] + vi[v, VI_LIFE] > frame:
             playing += 1
     if playing >= maxv:
         best = np.int64(-1)
         best_lvl = math.inf
         best_seq = 0
-        for v in range(vi.shape[1]):
-            if vi[VI_STATE, v] == PLAYING:
-                lvl = vf[VF_AMP, v] * voice_env(vf, vi, v, frame - vi[VI_START, v])
-                if best < 0 or lvl < best_lvl or (lvl == best_lvl and vi[VI_SEQ, v] < best_seq):
+        for v in range(vi.shape[0]):
+            if vi[v, VI_STATE] == PLAYING and vi[v, VI_START] + vi[v, VI_LIFE] > frame:
+                lvl = vf[v, VF_AMP] * voice_env(vf, vi, v, frame - vi[v, VI_START])
+                if best < 0 or lvl < best_lvl or (lvl == best_lvl and vi[v, VI_SEQ] < best_seq):
                     best = v
                     best_lvl = lvl
-                    best_seq = vi[VI_SEQ, v]
+                    best_seq = vi[v, VI_SEQ]
         if best >= 0:
             fade_voice(vf, vi, best, np.int64(frame), np.int64(fade), np.int64(END_STOLEN))
             cnt[K_STEALS] += 1
     if free < 0:
+        if not may_cut_off:
+            return np.int64(-2)
         best = np.int64(-1)
         best_left = np.int64(0)
-        for v in range(vi.shape[1]):
-            if vi[VI_STATE, v] == FADING:
-                left = vi[VI_LIFE, v] - (frame - vi[VI_START, v])
+        for v in range(vi.shape[0]):
+            if vi[v, VI_STATE] == FADING:
+                left = vi[v, VI_LIFE] - (frame - vi[v, VI_START])
                 if best < 0 or left < best_left:
                     best = v
                     best_left = left
@@ -135,11 +144,11 @@ def allocate(vf, vi, cfg, cnt, frame, nbuf, nidx):
 
 @njit(cache=True, nogil=True)
 def _end_voice(vi, v, frame, reason, cnt, nbuf, nidx):
-    vi[VI_STATE, v] = FREE
+    vi[v, VI_STATE] = FREE
     cnt[K_ENDED] += 1
     ring_push_one(nbuf, nidx, np.float64(NK_ENDED), np.float64(frame),
-                  np.float64(vi[VI_EVENT, v]), np.float64(vi[VI_SAMPLE, v]),
-                  np.float64(vi[VI_SLOT, v]), np.float64(v), np.float64(reason), 0.0)
+                  np.float64(vi[v, VI_EVENT]), np.float64(vi[v, VI_SAMPLE]),
+                  np.float64(vi[v, VI_SLOT]), np.float64(v), np.float64(reason), 0.0)
 
 
 @njit(cache=True, nogil=True)
@@ -148,40 +157,40 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
 
     Returns (voice time reached, False) or (-1, True) if it went non-finite.
     """
-    start = vi[VI_START, v]
+    start = vi[v, VI_START]
     o0 = start - bs if start > bs else 0
     t0 = bs + o0 - start
-    life = vi[VI_LIFE, v]
+    life = vi[v, VI_LIFE]
     t_end = t0 + (n - o0)
     if t_end > life:
         t_end = life
     m = t_end - t0
     if m <= 0:
         return t_end, False
-    stereo = vi[VI_STEREO, v] != 0
-    linear = vi[VI_INTERP, v] != 0
-    looping = vi[VI_LOOP, v] != 0
-    filt = vi[VI_FILT, v]
+    stereo = vi[v, VI_STEREO] != 0
+    linear = vi[v, VI_INTERP] != 0
+    looping = vi[v, VI_LOOP] != 0
+    filt = vi[v, VI_FILT]
     mix = filt == 0
-    base = vf[VF_BASE, v]
-    direction = vf[VF_DIR, v]
-    rd = vf[VF_RD, v]
-    had = vf[VF_HAD, v]
-    seglen = vf[VF_SEGLEN, v]
-    xlo = vf[VF_XLO, v]
-    xhi = vf[VF_XHI, v]
-    gl = np.float32(vf[VF_GL, v])
-    gr = np.float32(vf[VF_GR, v])
+    base = vf[v, VF_BASE]
+    direction = vf[v, VF_DIR]
+    rd = vf[v, VF_RD]
+    had = vf[v, VF_HAD]
+    seglen = vf[v, VF_SEGLEN]
+    xlo = vf[v, VF_XLO]
+    xhi = vf[v, VF_XHI]
+    gl = np.float32(vf[v, VF_GL])
+    gr = np.float32(vf[v, VF_GR])
     d0 = b0 if mix else s0
     d1 = b1 if mix else s1
-    a_fr = vi[VI_A, v]
-    gate = vi[VI_GATE, v]
+    a_fr = vi[v, VI_A]
+    gate = vi[v, VI_GATE]
     t = t0
     o = o0
     if a_fr > 0 and t < a_fr and t < gate:
         e = min(a_fr, gate, t_end)
         read_span(src0, src1, stereo, linear, looping, mix, t, e - t, base, direction, rd,
-                  had, seglen, xlo, xhi, 0.0, vf[VF_INVA, v], 0.0, gl, gr, d0, d1, o)
+                  had, seglen, xlo, xhi, 0.0, vf[v, VF_INVA], 0.0, gl, gr, d0, d1, o)
         o += e - t
         t = e
     if t < gate and t < t_end:
@@ -191,39 +200,39 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
         o += e - t
         t = e
     if t < t_end:
-        eg = vf[VF_EG, v]
+        eg = vf[v, VF_EG]
         read_span(src0, src1, stereo, linear, looping, mix, t, t_end - t, base, direction,
-                  rd, had, seglen, xlo, xhi, eg, -eg * vf[VF_INVR, v], np.float64(gate - 1),
+                  rd, had, seglen, xlo, xhi, eg, -eg * vf[v, VF_INVR], np.float64(gate - 1),
                   gl, gr, d0, d1, o)
     if mix:
         return t_end, False
     ok = True
     if filt & 1:
-        g, a, b = svf_run(s0, o0, m, np.bool_(False), vf[VF_LPG, v], vf[VF_LPGT, v],
-                          vf[VF_LPK, v], vf[VF_LP1A, v], vf[VF_LP2A, v], smooth)
-        vf[VF_LP1A, v] = a
-        vf[VF_LP2A, v] = b
+        g, a, b = svf_run(s0, o0, m, np.bool_(False), vf[v, VF_LPG], vf[v, VF_LPGT],
+                          vf[v, VF_LPK], vf[v, VF_LP1A], vf[v, VF_LP2A], smooth)
+        vf[v, VF_LP1A] = a
+        vf[v, VF_LP2A] = b
         ok = ok and math.isfinite(a) and math.isfinite(b)
         if stereo:
-            g, a, b = svf_run(s1, o0, m, np.bool_(False), vf[VF_LPG, v], vf[VF_LPGT, v],
-                              vf[VF_LPK, v], vf[VF_LP1B, v], vf[VF_LP2B, v], smooth)
-            vf[VF_LP1B, v] = a
-            vf[VF_LP2B, v] = b
+            g, a, b = svf_run(s1, o0, m, np.bool_(False), vf[v, VF_LPG], vf[v, VF_LPGT],
+                              vf[v, VF_LPK], vf[v, VF_LP1B], vf[v, VF_LP2B], smooth)
+            vf[v, VF_LP1B] = a
+            vf[v, VF_LP2B] = b
             ok = ok and math.isfinite(a) and math.isfinite(b)
-        vf[VF_LPG, v] = g
+        vf[v, VF_LPG] = g
     if filt & 2:
-        g, a, b = svf_run(s0, o0, m, np.bool_(True), vf[VF_HPG, v], vf[VF_HPGT, v],
-                          vf[VF_HPK, v], vf[VF_HP1A, v], vf[VF_HP2A, v], smooth)
-        vf[VF_HP1A, v] = a
-        vf[VF_HP2A, v] = b
+        g, a, b = svf_run(s0, o0, m, np.bool_(True), vf[v, VF_HPG], vf[v, VF_HPGT],
+                          vf[v, VF_HPK], vf[v, VF_HP1A], vf[v, VF_HP2A], smooth)
+        vf[v, VF_HP1A] = a
+        vf[v, VF_HP2A] = b
         ok = ok and math.isfinite(a) and math.isfinite(b)
         if stereo:
-            g, a, b = svf_run(s1, o0, m, np.bool_(True), vf[VF_HPG, v], vf[VF_HPGT, v],
-                              vf[VF_HPK, v], vf[VF_HP1B, v], vf[VF_HP2B, v], smooth)
-            vf[VF_HP1B, v] = a
-            vf[VF_HP2B, v] = b
+            g, a, b = svf_run(s1, o0, m, np.bool_(True), vf[v, VF_HPG], vf[v, VF_HPGT],
+                              vf[v, VF_HPK], vf[v, VF_HP1B], vf[v, VF_HP2B], smooth)
+            vf[v, VF_HP1B] = a
+            vf[v, VF_HP2B] = b
             ok = ok and math.isfinite(a) and math.isfinite(b)
-        vf[VF_HPG, v] = g
+        vf[v, VF_HPG] = g
     if not ok:
         return np.int64(-1), True
     if stereo:
@@ -240,24 +249,24 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
 
 @njit(cache=True, nogil=True)
 def _listed(vi, k):
-    v = vi[VI_LSLOT, k]
-    return vi[VI_STATE, v] != FREE and vi[VI_SEQ, v] == vi[VI_LSEQ, k]
+    v = vi[k, VI_LSLOT]
+    return vi[v, VI_STATE] != FREE and vi[v, VI_SEQ] == vi[k, VI_LSEQ]
 
 
 @njit(cache=True, nogil=True)
 def list_append(vi, cnt, v):
     """Append voice ``v`` (just started) to the mix order list."""
     n = cnt[K_NLIST]
-    if n >= vi.shape[1]:     # stale entries of voices cut off this block: compact
+    if n >= vi.shape[0]:     # stale entries of voices cut off this block: compact
         j = 0
         for k in range(n):
             if _listed(vi, k):
-                vi[VI_LSLOT, j] = vi[VI_LSLOT, k]
-                vi[VI_LSEQ, j] = vi[VI_LSEQ, k]
+                vi[j, VI_LSLOT] = vi[k, VI_LSLOT]
+                vi[j, VI_LSEQ] = vi[k, VI_LSEQ]
                 j += 1
         n = j
-    vi[VI_LSLOT, n] = v
-    vi[VI_LSEQ, n] = vi[VI_SEQ, v]
+    vi[n, VI_LSLOT] = v
+    vi[n, VI_LSEQ] = vi[v, VI_SEQ]
     cnt[K_NLIST] = n + 1
 
 
@@ -277,21 +286,21 @@ def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx):
     for k in range(nlist):
         if not _listed(vi, k):
             continue
-        v = vi[VI_LSLOT, k]
+        v = vi[k, VI_LSLOT]
         keep = True
-        if vi[VI_START, v] < bs + n:
+        if vi[v, VI_START] < bs + n:
             t_end, bad = _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth)
             if bad:
                 cnt[K_KILLED] += 1
                 _end_voice(vi, v, np.int64(bs), np.int64(END_NONFINITE), cnt, nbuf, nidx)
                 keep = False
-            elif t_end >= vi[VI_LIFE, v]:
-                _end_voice(vi, v, vi[VI_START, v] + vi[VI_LIFE, v], vi[VI_ENDREASON, v], cnt,
+            elif t_end >= vi[v, VI_LIFE]:
+                _end_voice(vi, v, vi[v, VI_START] + vi[v, VI_LIFE], vi[v, VI_ENDREASON], cnt,
                            nbuf, nidx)
                 keep = False
         if keep:
-            vi[VI_LSLOT, j] = v
-            vi[VI_LSEQ, j] = vi[VI_LSEQ, k]
+            vi[j, VI_LSLOT] = v
+            vi[j, VI_LSEQ] = vi[k, VI_LSEQ]
             j += 1
     cnt[K_NLIST] = j
     cnt[K_ACTIVE] = j

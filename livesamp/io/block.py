@@ -34,7 +34,7 @@ __all__ = ["process_block", "TABLE_LEN", "ENTRY", "TAP_ENABLED", "TAP_END", "TAP
            "TAP_BLOCKS"]
 
 # address-table entries (index of [addr, shape0, shape1])
-(E_RING_BUF, E_RING_IDX, E_PEND, E_PEND_SEQ, E_ORDER, E_VF, E_VI, E_TMPF, E_TMPI, E_ARENA,
+(E_RING_BUF, E_RING_IDX, E_PEND, E_PEND_KEY, E_ORDER, E_VF, E_VI, E_TMPF, E_TMPI, E_ARENA,
  E_S_OFF, E_S_LEN, E_S_META, E_NBUF, E_NIDX, E_CFG, E_CNT, E_ST, E_MS, E_SCRATCH, E_BUS,
  E_TAP, E_TAPINFO, E_BLOG) = range(24)
 ENTRY = 3
@@ -92,7 +92,7 @@ def process_block(tab, o, n, status, dac_time, cur_time):
     cfg = _f64_1(tab, E_CFG)
     frame0 = cnt[K_FRAME]
     render_block(o, n, _f64_2(tab, E_RING_BUF), _i64_1(tab, E_RING_IDX), _f64_2(tab, E_PEND),
-                 _i64_1(tab, E_PEND_SEQ), _i64_1(tab, E_ORDER), _f64_2(tab, E_VF),
+                 _i64_2(tab, E_PEND_KEY), _i64_1(tab, E_ORDER), _f64_2(tab, E_VF),
                  _i64_2(tab, E_VI), _f64_1(tab, E_TMPF), _i64_1(tab, E_TMPI), arena,
                  _i64_1(tab, E_S_OFF), _i64_1(tab, E_S_LEN), _f64_2(tab, E_S_META),
                  _f64_2(tab, E_NBUF), _i64_1(tab, E_NIDX), cfg, cnt, st, _f64_1(tab, E_MS),

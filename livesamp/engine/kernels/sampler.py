@@ -243,23 +243,28 @@ def _fast(src0, src1, STEREO, LINEAR, MIX, ENV, t0, m, base, rds, c0, c1, tref, 
           o0):
     """The common inner loop: no loop, no acceleration, read positions checked in
     bounds by the caller. Upper-case flags are literals, so numba compiles one
-    branch-free loop per combination (``read_span`` picks it)."""
+    branch-free loop per combination (``read_span`` picks it). Indices are unsigned
+    (known >= 0) so numba emits no negative-index wrap-around."""
+    one = np.uint64(1)
+    two = np.uint64(2)
     for j in range(m):
         tt = np.float64(t0 + j)
         x = base + tt * rds
         i = np.int64(x)
         f = np.float32(x - i)
+        u = np.uint64(i)
+        k = np.uint64(o0 + j)
         if LINEAR:
-            a = src0[i]
-            s = a + f * (src0[i + 1] - a)
+            a = src0[u]
+            s = a + f * (src0[u + one] - a)
         else:
-            s = _cubic(src0[i - 1], src0[i], src0[i + 1], src0[i + 2], f)
+            s = _cubic(src0[u - one], src0[u], src0[u + one], src0[u + two], f)
         if STEREO:
             if LINEAR:
-                b = src1[i]
-                s1 = b + f * (src1[i + 1] - b)
+                b = src1[u]
+                s1 = b + f * (src1[u + one] - b)
             else:
-                s1 = _cubic(src1[i - 1], src1[i], src1[i + 1], src1[i + 2], f)
+                s1 = _cubic(src1[u - one], src1[u], src1[u + one], src1[u + two], f)
         else:
             s1 = s
         if ENV:
@@ -267,12 +272,12 @@ def _fast(src0, src1, STEREO, LINEAR, MIX, ENV, t0, m, base, rds, c0, c1, tref, 
             s = s * env
             s1 = s1 * env
         if MIX:
-            d0[o0 + j] += s * gl
-            d1[o0 + j] += s1 * gr
+            d0[k] += s * gl
+            d1[k] += s1 * gr
         else:
-            d0[o0 + j] = s
+            d0[k] = s
             if STEREO:
-                d1[o0 + j] = s1
+                d1[k] = s1
 
 
 @njit(cache=True, nogil=True)
