@@ -77,7 +77,9 @@ class SessionLog:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    read = staticmethod(lambda path: read_log(path))
+    @staticmethod
+    def read(path) -> list[dict]:
+        return read_log(path)
 
 
 def read_log(path) -> list[dict]:

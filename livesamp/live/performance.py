@@ -53,7 +53,6 @@ class Performance:
         from .tap import TapHub
         from .takes import Takes
 
-        self.say = report
         self.report = RateLimitedReport(report)
         self.session = session = Session(sr=sr, cps=cps, banks=banks, blocksize=blocksize,
                                          lookahead_s=lookahead_s, report=self.report)
