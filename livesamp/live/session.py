@@ -131,7 +131,7 @@ class Session:
         self.engine = Engine(sr=self.sr, max_voices=max_voices, block=self.blocksize)
         self.clock = Clock(cps, self.sr)
         self.slots = SlotTable(N_SLOTS)
-        self.packer = TriggerPacker(SampleIds(self.library, self.engine), self.sr)
+        self.packer = TriggerPacker(SampleIds(self.library, self.engine), self.sr, warn=self._report)
         self.scheduler = Scheduler(self.slots, self.clock, self.packer, self.engine, report=self._report)
         self.output = None
         self._thread: SchedulerThread | None = None
@@ -221,7 +221,7 @@ class Session:
         names resolved, control values checked), raising what scheduling would raise. The
         samples it names are loaded into the engine now, on this thread, not mid-schedule."""
         start = self.scheduler.cursor
-        packer = TriggerPacker(self.packer.sample_ids, self.sr, max_events=1)
+        packer = TriggerPacker(self.packer.sample_ids, self.sr, max_events=1, warn=self._report)
         cps = self.clock.cps
         for hap in pat.query_arc(start, start + cycles):
             if hap.whole is None or hap.whole.begin != hap.part.begin:
@@ -380,8 +380,10 @@ def _index(slot) -> int:
 
 
 def _library_from(banks, sr, SampleLibrary, default_library):
-    if banks is None:
-        return default_library(sr)
+    if banks is None:  # the performer's configured and imported banks, then the default bank
+        from ..bank.config import library_from_config
+
+        return library_from_config(sr=sr)
     from ..bank import DefaultBank, FolderBank
 
     resolved = []

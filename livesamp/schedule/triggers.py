@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..bank.errors import RevokedSampleError
 from ..engine import layout as L
 from ..pattern.values import is_note, note_to_midi
 
@@ -80,9 +81,11 @@ def _note_semitones(value) -> float:
 class TriggerPacker:
     """Turns (slot, hap, cps) into trigger rows and remembers what each event was."""
 
-    def __init__(self, sample_ids: SampleIds, sr: int, max_events: int = 4096):
+    def __init__(self, sample_ids: SampleIds, sr: int, max_events: int = 4096, warn=None):
         self.sample_ids = sample_ids
         self.sr = sr
+        self.warn = warn or (lambda msg: None)  # told once per revoked sample
+        self._revoked_told: set[str] = set()
         self._next_event = 0
         self._events_lock = threading.Lock()  # the scheduler and the OSC thread both pack
         self.events: OrderedDict[int, EventInfo] = OrderedDict()
@@ -103,7 +106,13 @@ class TriggerPacker:
             raise ValueError(f"sample name must be a word, got {name!r}")
         n = value.get("n", 0)
         n = 0 if n is None else int(math.floor(_num(n, "n")))
-        sample, sid = self.sample_ids.resolve(name, n)
+        try:
+            sample, sid = self.sample_ids.resolve(name, n)
+        except RevokedSampleError as e:  # consent withdrawn: silence and one warning, never a crash
+            if e.label not in self._revoked_told:
+                self._revoked_told.add(e.label)
+                self.warn(str(e))
+            return None
 
         row = L.default_trigger()
         row[L.T_FRAME] = frame
