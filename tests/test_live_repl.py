@@ -274,3 +274,14 @@ def test_every_pattern_book_set_loads_in_the_repl(tmp_path):
         assert record["ok"], (path.name, record["error"])
         assert any(c.endswith(" set") for c in record["changes"]), path.name
         assert read_log(log.path)[-1]["files"] == {str(path): path.read_text()}
+
+
+def test_an_error_in_a_loaded_file_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "bad_set.py"
+    bad.write_text('"""a set with a mistake"""\nd1 << "thud*2"\nd2 << s("tss").speeed(2)\n')
+    session = Session()
+    said = []
+    record = Evaluator(session, echo=said.append).evaluate(f"load({str(bad)!r})")
+    assert not record["ok"] and record["changes"] == ["d1 set"]  # what ran before stands
+    assert said == [f"AttributeError: 'Pattern' object has no attribute 'speeed'. Did you mean: "
+                    f"'speed'? ({bad}, line 3)"]

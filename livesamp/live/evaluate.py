@@ -75,9 +75,13 @@ def describe_error(e: BaseException, text: str = "", names=()) -> str:
             close = difflib.get_close_matches(e.name, public, n=1, cutoff=0.7)
         if close:
             msg += f". Did you mean: {close[0]!r}?"
-    line = _user_line(e)
-    if line is not None and "\n" in text.strip():
-        msg += f" (line {line})"
+    where = _user_file_line(e)
+    if where is not None:
+        msg += f" ({where[0]}, line {where[1]})"
+    else:
+        line = _user_line(e)
+        if line is not None and "\n" in text.strip():
+            msg += f" (line {line})"
     return msg
 
 
@@ -93,6 +97,19 @@ def _mini_in_input(e: MiniSyntaxError, text: str) -> str:
     line = text[start:end if end >= 0 else len(text)]
     shown = "".join(" " if c in "\t\r" else c for c in line)
     return f"{e.message}\n  {shown}\n  {' ' * (at - start)}^"
+
+
+def _user_file_line(e: BaseException) -> tuple[str, int] | None:
+    """Where in a pattern file the performer load()ed the error happened (None: not there)."""
+    import os
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = None
+    for frame, lineno in traceback.walk_tb(e.__traceback__):
+        name = frame.f_code.co_filename
+        if name != FILENAME and not name.startswith("<") and not os.path.abspath(name).startswith(package):
+            found = (os.path.relpath(name) if not os.path.relpath(name).startswith("..") else name, lineno)
+    return found
 
 
 def _user_line(e: BaseException) -> int | None:
@@ -169,9 +186,15 @@ class Evaluator:
         if self._files:
             record["files"] = dict(self._files)
         if self.log is not None:
-            self.log.write("input", **record)
+            try:
+                self.log.write("input", **record)
+            except OSError as e:  # a full disk must not end the performance
+                self.echo(f"session log: cannot write {self.log.path} ({e}); the music goes on")
         for listener in self.listeners:
-            listener(record)
+            try:
+                listener(record)
+            except Exception as e:  # noqa: BLE001 - a listener must not end the REPL
+                self.echo(f"{listener!r} failed: {type(e).__name__}: {e}")
         if exiting is not None:
             raise exiting
         return record
