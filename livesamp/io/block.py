@@ -129,3 +129,8 @@ def process_block(tab, o, n, status, dac_time, cur_time):
     return 0
 
 
+
+
+from ..engine.jitcache import ensure_fresh as _ensure_fresh  # noqa: E402
+
+_ensure_fresh(process_block)   # before _callback.py compiles or loads the cfunc

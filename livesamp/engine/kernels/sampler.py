@@ -324,14 +324,16 @@ def read_span(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, 
     """Voice time ``t0..t0+m-1`` -> ``d*[o0:o0+m]``: added with gains ``gl``/``gr`` if
     ``mix``, else written (for filtering). Envelope ``c0 + c1 (t - tref)``.
 
-    Picks a specialised loop once per span; the per-sample loops never test flags.
-    The fast loops need no clamp: without loop or acceleration the read position is
-    linear in t, so checking both ends of the span bounds all of it.
+    Picks a loop once per span. The common case (mixed straight into the bus, no
+    loop, no acceleration) runs one of 8 specialised branch-free loops, which need
+    no clamp: the read position is linear in t, so checking both ends of the span
+    bounds all of it. Filtered, looping and accelerating voices take the general
+    loop (the filter dominates their cost anyway).
     """
     if m <= 0:
         return
     rds = direction * rd
-    fast = not looping and had == 0.0
+    fast = mix and not looping and had == 0.0
     if fast:
         x_first = base + np.float64(t0) * rds
         x_last = base + np.float64(t0 + m - 1) * rds
@@ -341,52 +343,28 @@ def read_span(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, 
                  seglen, xlo, xhi, c0, c1, tref, gl, gr, d0, d1, o0)
         return
     env = not (c0 == 1.0 and c1 == 0.0)
-    if mix:
-        if stereo:
-            if linear:
-                if env:
-                    _fast(src0, src1, True, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, True, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+    if stereo:
+        if linear:
+            if env:
+                _fast(src0, src1, True, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                if env:
-                    _fast(src0, src1, True, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, True, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, True, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
         else:
-            if linear:
-                if env:
-                    _fast(src0, src1, False, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, False, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+            if env:
+                _fast(src0, src1, True, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                if env:
-                    _fast(src0, src1, False, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, False, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, True, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
     else:
-        if stereo:
-            if linear:
-                if env:
-                    _fast(src0, src1, True, True, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, True, True, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+        if linear:
+            if env:
+                _fast(src0, src1, False, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                if env:
-                    _fast(src0, src1, True, False, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, True, False, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, False, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
         else:
-            if linear:
-                if env:
-                    _fast(src0, src1, False, True, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, False, True, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+            if env:
+                _fast(src0, src1, False, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                if env:
-                    _fast(src0, src1, False, False, False, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
-                else:
-                    _fast(src0, src1, False, False, False, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, False, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
 
 
 @njit(cache=True, nogil=True)
