@@ -114,7 +114,8 @@ def process_block(tab, o, n, status, dac_time, cur_time):
             info[TAP_FIRST] = frame0
         info[TAP_BLOCKS] = b + 1
         store_release(info, TAP_END, frame0 + n)
-    cnt[K_CALLBACKS] += 1
+    if n > 0:
+        cnt[K_CALLBACKS] += 1
     if status & (PA_OUTPUT_UNDERFLOW | PA_OUTPUT_OVERFLOW):
         cnt[K_XRUNS] += 1
     st[S_DAC_TIME] = dac_time
