@@ -81,7 +81,7 @@ def test_cutoff_glides_instead_of_jumping():
 
     click_glide, settled = run(smooth)
     click_jump, _ = run(1.0)
-    assert click_glide < 0.1 * settled
+    assert click_glide < 0.2 * settled     # an instant switch: 7x settled
     assert click_jump > settled
 
 
