@@ -200,7 +200,7 @@ def test_live_performance_records_and_resamples_from_the_output_tap(tmp_path):
 
     said = []
     perf = Performance(backend="null", log_path=tmp_path / "s.jsonl", record=tmp_path / "live.wav",
-                       report=said.append)
+                       report=said.append, takes_folder=tmp_path / "mine")
     try:
         perf.evaluator.evaluate('d1 << "thud*4 tss"')
         take = perf.namespace["resample"]("loop_live", cycles=0.5)

@@ -44,7 +44,7 @@ class Performance:
 
     def __init__(self, backend: str = "auto", device=None, banks=None, log_path=None, record=None,
                  sr: int = 48000, cps=DEFAULT_CPS, blocksize: int = 256, report=print,
-                 preload: bool = True, lookahead_s: float = 0.1):
+                 preload: bool = True, lookahead_s: float = 0.1, takes_folder=None):
         from .evaluate import Evaluator
         from .log import SessionLog
         from .prelude import performer_namespace
@@ -58,7 +58,7 @@ class Performance:
                                          lookahead_s=lookahead_s, report=self.report)
         self.hub = TapHub(self.report)
         session.taps.append(self.hub.feed)
-        self.takes = Takes(session, self.hub, report=self.report)
+        self.takes = Takes(session, self.hub, report=self.report, folder=takes_folder)
         if preload:
             session.library.preload()
         self.audio_note = self._start_audio(backend, device)

@@ -140,6 +140,13 @@ def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, reco
     print(f"{perf.audio_note}\n"
           f"sounds: {len(session.library.names())} ({', '.join(b.name for b in session.library.banks)}); "
           f"samples() lists them\nsession log: {perf.log.path}")
+    if record:
+        try:
+            perf.record(record)
+        except Exception as e:  # noqa: BLE001 - asked to record and can't: say so, don't play on
+            print(f"livesamp: cannot record to {record}: {type(e).__name__}: {e}")
+            perf.close()
+            return 2
     server = None
     if osc is not None:  # an OscConfig: also listen for OSC (livesamp --osc)
         from ..osc import OscServer
@@ -151,8 +158,6 @@ def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, reco
     prompt = make_prompt(perf.evaluator, history_path=data_dir() / "history")
     try:
         with patch_stdout(raw=True):
-            if record:
-                perf.record(record)
             repl_loop(prompt, perf.evaluator)
     finally:
         if server is not None:

@@ -35,31 +35,42 @@ class ReplayResult:
     recordings: list = field(default_factory=list)   # (path, first frame) of live recordings
 
 
-def bank_specs(library) -> list[dict]:
-    """How to rebuild a library's banks: for the session log's start record."""
-    from ..bank import DefaultBank, FolderBank
+def bank_specs(banks) -> list[dict]:
+    """How to rebuild a library's banks (a SampleLibrary or a list of banks): for the
+    session log's start record."""
+    from ..bank import DefaultBank, FolderBank, IndexedBank
 
     specs = []
-    for bank in library.banks:
+    for bank in getattr(banks, "banks", banks):
         if isinstance(bank, DefaultBank):
             specs.append({"type": "default"})
         elif isinstance(bank, FolderBank):
-            specs.append({"type": "folder", "path": str(bank.path), "name": bank.name})
+            specs.append({"type": "indexed" if isinstance(bank, IndexedBank) else "folder",
+                          "path": str(bank.path), "name": bank.name})
         else:
             specs.append({"type": "unknown", "name": getattr(bank, "name", repr(bank))})
     return specs
 
 
 def banks_from_specs(specs, report=print) -> list:
-    from ..bank import DefaultBank, FolderBank
+    """The banks `bank_specs` described. Folders listed through the library index are
+    opened through it again, so a sample whose consent was revoked since stays silent."""
+    from ..bank import DefaultBank, FolderBank, IndexedBank
 
     banks = []
+    index = None
     for spec in specs:
         if spec.get("type") == "default":
             banks.append(DefaultBank())
-        elif spec.get("type") == "folder":
+        elif spec.get("type") in ("folder", "indexed"):
             path = Path(spec["path"])
-            if path.is_dir():
+            if path.is_dir() and spec["type"] == "indexed":
+                if index is None:
+                    from ..bank.index import LibraryIndex
+
+                    index = LibraryIndex()
+                banks.append(IndexedBank(path, spec.get("name"), index=index))
+            elif path.is_dir():
                 banks.append(FolderBank(path, name=spec.get("name")))
             else:
                 report(f"replay: sample folder {str(path)!r} is gone; its sounds will be missing")

@@ -81,13 +81,21 @@ class Takes:
 
     # -- the bank ---------------------------------------------------------------------------
     def bank(self):
+        """The performer's bank in the session's library (the one the bank list already
+        opened, as it opens every folder under data_dir()/banks; else added first)."""
         from ..bank import FolderBank
 
         with self._lock:
             if self._bank is None:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                self._bank = FolderBank(self.folder, name="mine")
-                self.session.add_bank(self._bank, first=True)
+                here = self.folder.resolve()
+                for b in self.session.library.banks:
+                    if isinstance(b, FolderBank) and Path(b.path).resolve() == here:
+                        self._bank = b
+                        break
+                else:
+                    self._bank = FolderBank(self.folder, name=self.folder.name)
+                    self.session.add_bank(self._bank, first=True)
             return self._bank
 
     def _check_name(self, name) -> None:
@@ -96,7 +104,7 @@ class Takes:
         library = self.session.library
         if name in library:
             held = [b.name for b in library.banks if b.count(name) > 0]
-            if held and held[0] != "mine":
+            if held and held[0] != self.bank().name:
                 raise ValueError(f"{name!r} is already a sound of the {held[0]!r} bank; "
                                  f"choose another name (e.g. {name}_2)")
 
@@ -216,8 +224,10 @@ class Takes:
         take.index, take.path = index, path
         self.session.packer.sample_ids.resolve(take.name, index)  # into the engine now, not mid-schedule
         if self.log is not None:
+            from .replay import bank_specs
+
             self.log.write("take", name=take.name, index=index, file=str(path), take=take.kind,
-                           bank={"type": "folder", "path": str(self.folder), "name": "mine"})
+                           bank=bank_specs([bank])[0])
         take.done.set()
         self.report(f"{take.kind}: {take.label} is ready ({len(audio) / sr:.1f} s): "
                     f"d1 << \"{take.label}\"")
