@@ -173,8 +173,11 @@ class Session:
             with self._lock:
                 batch.cursor = self.scheduler.cursor
                 batch.frame = _exact_frame(self.clock, batch.cursor)
-                for _description, fn in batch.ops:
-                    fn()
+                for description, fn in batch.ops:
+                    try:
+                        fn()
+                    except Exception as e:  # noqa: BLE001 - one bad change must not lose the others
+                        self._report(f"{description}: {type(e).__name__}: {e}")
 
     # -- scheduling -------------------------------------------------------------------------
     def advance(self, horizon_frame: int) -> int:
