@@ -232,8 +232,8 @@ def test_live_performance_records_and_resamples_from_the_output_tap(tmp_path):
 def test_live_portaudio_tap_equals_the_replay(tmp_path, jack_server):
     """The real callback path: a performance on the JACK dummy server through PortAudio's
     GIL-free callback, recorded from its tap (32-bit float WAV); `replay` of its log gives
-    the same frames within float rounding (the live kernel runs inside the callback's
-    compiled block function, offline it runs alone: a few frames differ by 1-2 ulp)."""
+    the same frames (bit-identical in our runs; the test allows float rounding, as the
+    live kernel runs inside the callback's compiled block function and offline alone)."""
     code = textwrap.dedent(f"""
         import json, time
         from livesamp.live.performance import Performance
