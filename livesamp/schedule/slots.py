@@ -56,8 +56,10 @@ class SlotTable:
             slot = self._slots[i]
             if slot.pattern is not failed:
                 return False
-            slot.pattern = slot.last_good
             slot.errors += 1
+            if slot.last_good is failed:
+                return False  # it played well before: the owner (Session) decides where to go back
+            slot.pattern = slot.last_good
             return True
 
     def mark_good(self, i: int, pattern) -> None:
