@@ -164,18 +164,18 @@ def test_engine_refuses_offline_render_while_live(jack_server):
     eng.render(10)     # fine again once stopped
 
 
-@pytest.mark.slow
-def test_soak_60s_256_busy_voices(jack_server):
-    """60 s at block 256 with 256 voices sounding all the time: zero xruns."""
+def _soak(jack_server, seconds, per_s):
+    """Run the live engine for ``seconds`` with ``per_s`` one-second voices started
+    per second (so about ``per_s`` sound at once); returns stats and mean load."""
     eng = Engine(sr=SR, block=BLOCK, max_voices=256)
     rng = np.random.default_rng(5)
     src = eng.add_sample((0.3 * rng.uniform(-1, 1, SR * 10)).astype(np.float32))
-    per_s = 256                       # 256 one-second voices a second: ~256 at once
+    loads = []
     with _open(jack_server, eng, tap_seconds=0):
-        time.sleep(0.2)
-        t_end = time.monotonic() + 60
+        time.sleep(0.5)
+        x0 = eng.stats()["xruns"]
+        t_end = time.monotonic() + seconds
         next_frame = eng.frame + SR // 10
-        loads = []
         while time.monotonic() < t_end:
             horizon = eng.frame + SR // 5
             k = max(0, (horizon - next_frame) * per_s // SR)
@@ -183,15 +183,29 @@ def test_soak_60s_256_busy_voices(jack_server):
                 frames = next_frame + np.arange(k) * (SR // per_s)
                 eng.push(trigger_rows(k, frame=frames, sample=src, speed=rng.uniform(0.5, 2, k),
                                       begin=rng.uniform(0, 0.7, k), amp=1 / 16,
-                                      pan=rng.uniform(0, 1, k), sustain=SR - 240,
-                                      interp=1))
+                                      pan=rng.uniform(0, 1, k), sustain=SR - 240, interp=1))
                 next_frame = frames[-1] + SR // per_s
             time.sleep(0.05)
             loads.append(eng.stats()["callback_load"])
         s = eng.stats()
-    print(f"\nsoak: callbacks {s['callbacks']} xruns {s['xruns']} late {s['late']} "
-          f"load mean {np.mean(loads[20:]):.3f} max {s['callback_load_max']:.3f} "
-          f"active {s['active_voices']} steals {s['steals']}")
-    assert s["active_voices"] >= 200
-    assert s["late"] == 0
-    assert s["xruns"] <= (0 if jack_server.realtime else 0.01 * s["callbacks"])
+    s["xruns"] -= x0
+    return s, float(np.mean(loads[20:]))
+
+
+@pytest.mark.slow
+def test_soak_60s_256_busy_voices(jack_server):
+    """60 s at block 256 with ~250 voices sounding all the time, then 60 s of an idle
+    engine as a control: the busy engine causes no xruns of its own (the JACK dummy
+    driver on a shared VM reports some in both runs), every trigger on time."""
+    busy, busy_load = _soak(jack_server, 60, 250)
+    idle, idle_load = _soak(jack_server, 60, 0)
+    print(f"\nsoak busy: callbacks {busy['callbacks']} xruns {busy['xruns']} "
+          f"load mean {busy_load:.3f} max {busy['callback_load_max']:.3f} "
+          f"active {busy['active_voices']}; idle control: xruns {idle['xruns']} "
+          f"load mean {idle_load:.3f} max {idle['callback_load_max']:.3f}")
+    assert busy["active_voices"] >= 240
+    assert busy["late"] == 0 and busy["steals"] == 0 and busy["rejected"] == 0
+    assert busy_load < 0.5
+    assert busy["callbacks"] >= 0.95 * 60 * SR / BLOCK
+    # zero engine-caused xruns: no more than the idle engine's, give or take noise
+    assert busy["xruns"] <= 2 * idle["xruns"] + 3

@@ -120,7 +120,9 @@ class Ring:
         capacity = int(capacity)
         if capacity < 2 or capacity & (capacity - 1):
             raise ValueError(f"ring capacity must be a power of two >= 2, got {capacity}")
-        self.buf = np.zeros((capacity, int(width)), np.float64)
+        a = np.empty((capacity, int(width)), np.float64)
+        a.fill(0.0)          # touch every page now, not on the audio thread
+        self.buf = a
         self.idx = np.zeros(IDX_LEN, np.int64)
 
     @property

@@ -10,7 +10,7 @@ import numpy as np
 
 from .layout import NOTICE_WIDTH, TRIGGER_WIDTH
 
-__all__ = ["EngineState", "MAX_BLOCK", "PAD"]
+__all__ = ["EngineState", "MAX_BLOCK", "PAD", "touched_zeros"]
 
 MAX_BLOCK = 1024   # the kernel renders in sub-blocks of at most this many frames
 PAD = 4            # zero frames stored before and after every sample (interpolation taps)
@@ -126,6 +126,15 @@ M_ENV = 5
 NMS = 8
 
 
+def touched_zeros(shape, dtype) -> np.ndarray:
+    """Zeros with every page already written: ``np.zeros`` maps pages lazily, and the
+    first write to each would page-fault (possibly a 2 MB huge-page clear) on the
+    audio thread."""
+    a = np.empty(shape, dtype)
+    a.fill(0)
+    return a
+
+
 class EngineState:
     """All preallocated arrays of one engine (the sample table lives in tables.py)."""
 
@@ -136,7 +145,7 @@ class EngineState:
         self.n_slots = max_voices + max(16, max_voices // 8)
         self.commands = Ring(ring_capacity, TRIGGER_WIDTH)
         self.notices = Ring(notice_capacity, NOTICE_WIDTH)
-        self.pend = np.zeros((pending_capacity, TRIGGER_WIDTH), np.float64)
+        self.pend = touched_zeros((pending_capacity, TRIGGER_WIDTH), np.float64)
         self.pend_key = np.zeros((pending_capacity, 2), np.int64)   # (seq, frame)
         self.order = np.zeros(pending_capacity, np.int64)
         self.vf = np.zeros((self.n_slots, NVF), np.float64)

@@ -17,6 +17,7 @@ import numpy as np
 from numba import njit
 
 from ..engine.atomics import load_acquire, store_release
+from ..engine.state import touched_zeros
 from . import block as C
 
 __all__ = ["AddressTable", "TapUnavailable"]
@@ -47,7 +48,7 @@ class AddressTable:
     def __init__(self, engine, tap_frames: int = 0) -> None:
         self.engine = engine
         tap_cap = _pow2(max(int(tap_frames), 2))
-        self.tap = np.zeros((2, tap_cap), np.float32)
+        self.tap = touched_zeros((2, tap_cap), np.float32)
         self.tapinfo = np.zeros(8, np.int64)
         self.tapinfo[C.TAP_ENABLED] = 1 if tap_frames > 0 else 0
         self.tapinfo[C.TAP_FIRST] = -1
