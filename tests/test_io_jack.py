@@ -209,3 +209,33 @@ def test_soak_60s_256_busy_voices(jack_server):
     assert busy["callbacks"] >= 0.95 * 60 * SR / BLOCK
     # zero engine-caused xruns: no more than the idle engine's, give or take noise
     assert busy["xruns"] <= 2 * idle["xruns"] + 3
+
+
+def test_sample_arena_grows_while_playing(jack_server):
+    """Adding a sample that does not fit swaps in a bigger arena under the running
+    callback; old voices keep playing, the new sample plays, and the tap still equals
+    the offline render."""
+    eng = Engine(sr=SR, block=BLOCK, sample_capacity_frames=70000)
+    a, b = _samples(eng)
+    rng = np.random.default_rng(6)
+    big = (0.2 * np.sin(np.arange(200000) * 0.01)).astype(np.float32)
+    with _open(jack_server, eng) as out:
+        rows1 = _triggers(eng.frame + int(0.1 * SR), 10, rng)
+        eng.push(rows1)
+        time.sleep(0.15)
+        c = eng.add_sample(big)                  # grows the arena (70000 -> 200000+)
+        assert eng.samples.capacity_frames > 200000
+        rows2 = trigger_rows(3, frame=eng.frame + int(0.1 * SR) + np.arange(3) * 3000,
+                             sample=c, amp=0.5)
+        eng.push(rows2)
+        time.sleep(0.5)
+        out.stop()
+        first, end = out.tap_span()
+        live = out.read_tap(first, end - first)
+    s = eng.stats()
+    assert s["rejected"] == 0 and s["late"] == 0 and s["started"] == 13
+    off = Engine(sr=SR, block=BLOCK)
+    _samples(off)
+    off.add_sample(big)
+    off.push(np.concatenate([rows1, rows2]))
+    assert np.array_equal(live, off.render(end))
