@@ -21,6 +21,7 @@ from ..schedule.clock import DEFAULT_CPS, Clock
 from ..schedule.scheduler import Scheduler, SchedulerThread
 from ..schedule.slots import N_SLOTS, SlotTable
 from ..schedule.triggers import SampleIds, TriggerPacker
+from .notices import NoticeFanout
 
 __all__ = ["Session", "SlotHandle", "Batch", "as_pattern"]
 
@@ -133,6 +134,7 @@ class Session:
         self.slots = SlotTable(N_SLOTS)
         self.packer = TriggerPacker(SampleIds(self.library, self.engine), self.sr, warn=self._report)
         self.scheduler = Scheduler(self.slots, self.clock, self.packer, self.engine, report=self._report)
+        self.notices = NoticeFanout(self.engine, self.packer, report=self._report)  # the one notice reader
         self.output = None
         self._thread: SchedulerThread | None = None
         self._lock = threading.RLock()      # held by scheduler advances and batch applies
@@ -292,6 +294,7 @@ class Session:
         self.output = open_output(self.engine, backend=backend, device=device, blocksize=self.blocksize,
                                   tap_seconds=tap_seconds, on_message=self._report)
         self.output.start()
+        self.notices.resume()
         locked = _LockedScheduler(self)
         self._thread = SchedulerThread(locked, lambda: self.engine.frame, self.lookahead_s)
         self._thread.start()
@@ -319,6 +322,7 @@ class Session:
         return f"PortAudio, {name}, {self.sr} Hz{lat}"
 
     def stop(self) -> None:
+        self.notices.stop()
         if self._thread is not None:
             self._thread.stop()
             self._thread = None

@@ -64,14 +64,16 @@ def _dirt_args(info) -> tuple[list, str]:
 class EventSender:
     """Sends /livesamp/event (and optional /dirt/play forwards) for played events.
 
-    `handle(notices)` takes rows from `Engine.pop_notices()`; `start()` runs a thread that
-    polls the engine for them. The notice ring has one consumer: while this thread runs,
-    nothing else may pop notices.
+    `handle(notices)` takes notice rows (as `Engine.pop_notices()` returns them); `start()`
+    subscribes to `notices` (the session's `NoticeFanout`, the engine's one notice reader)
+    and sends on a thread of its own.
     """
 
     def __init__(self, engine, packer, stream_clock, targets=(), forward=(), latency_s: float = 0.2,
-                 poll_s: float = 0.01, report=print):
+                 poll_s: float = 0.01, report=print, notices=None):
         self.engine = engine
+        self.notices = notices
+        self._sub = None
         self.report = report
         self.packer = packer
         self.stream_clock = stream_clock
@@ -86,14 +88,15 @@ class EventSender:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def handle(self, notices) -> int:
-        """Send out every NK_STARTED notice in `notices`; returns how many events were sent."""
+    def handle(self, notices, infos=None) -> int:
+        """Send out every NK_STARTED notice in `notices` (`infos`: their EventInfos, as a
+        NoticeBatch joined them; else looked up in the packer); returns how many were sent."""
         n = 0
         events = self.packer.events
-        for row in notices:
+        for k, row in enumerate(notices):
             if int(row[L.N_KIND]) != L.NK_STARTED:
                 continue
-            info = events.get(int(row[L.N_EVENT]))
+            info = infos[k] if infos is not None else events.get(int(row[L.N_EVENT]))
             if info is None:
                 self.unknown_events += 1
                 continue
@@ -127,14 +130,21 @@ class EventSender:
                 self.send_errors += 1
 
     def start(self) -> EventSender:
+        if self.notices is None:
+            raise ValueError("EventSender needs the session's notice fan-out (session.notices): "
+                             "the engine's notices have one reader")
+        self._sub = self.notices.subscribe("osc-out", maxsize=1024)
         self._thread = threading.Thread(target=self._run, name="livesamp-osc-out", daemon=True)
         self._thread.start()
         return self
 
     def _run(self) -> None:
-        while not self._stop.wait(self.poll_s):
+        while not self._stop.is_set():
+            batch = self._sub.get(timeout=self.poll_s * 10)
+            if batch is None:
+                continue
             try:
-                self.handle(self.engine.pop_notices())
+                self.handle(batch.rows, batch.infos)
             except Exception as e:  # keep sending; say what went wrong the first time
                 self.send_errors += 1
                 if self.send_errors == 1:
@@ -142,6 +152,8 @@ class EventSender:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._sub is not None:
+            self._sub.close()
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None

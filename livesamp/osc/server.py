@@ -303,7 +303,8 @@ class OscServer:
         if cfg.event_targets or cfg.forward_targets:
             self.events = EventSender(self.engine, self.session.packer, self.stream_clock,
                                       cfg.event_targets, cfg.forward_targets,
-                                      cfg.forward_latency_s, report=self.report).start()
+                                      cfg.forward_latency_s, report=self.report,
+                                      notices=self.session.notices).start()
         return self
 
     def _recv(self, sock) -> None:

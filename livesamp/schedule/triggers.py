@@ -35,6 +35,7 @@ class EventInfo:
     locations: tuple
     sample: object  # bank Sample (name, index, bank, provenance)
     value: dict
+    duration_s: float = 0.0  # the hap's whole, in seconds at the tempo it was packed (0: unknown)
 
 
 class SampleIds:
@@ -170,8 +171,10 @@ class TriggerPacker:
         with self._events_lock:
             event = self._next_event
             self._next_event += 1
+            whole = hap.whole
+            duration_s = float(whole.end - whole.begin) / cps if whole is not None and cps > 0 else 0.0
             self.events[event] = EventInfo(event, slot, sample.name, sample.index, float(cycle),
-                                           locations, sample, value)
+                                           locations, sample, value, duration_s)
             if len(self.events) > self.max_events:
                 self.events.popitem(last=False)
         row[L.T_EVENT] = event

@@ -1,0 +1,256 @@
+// livesamp stage: draws what the server sends over Server-Sent Events (/events).
+// Everything shown is set with textContent: code and provenance are text, never markup.
+"use strict";
+(() => {
+  const params = new URLSearchParams(location.search);
+  if (params.get("transparent") === "1") document.documentElement.classList.add("transparent");
+
+  const $ = (id) => document.getElementById(id);
+  const slotsEl = $("slots"), cardsEl = $("cards"), consoleEl = $("console");
+  const connEl = $("conn"), clockEl = $("clock"), viz = $("viz"), masterEl = $("master").firstElementChild;
+  const MAX_CARDS = 4, KEEP = 4000;
+
+  // what tests (and the curious) can read: message counts, latencies (s), lit atoms
+  const S = window.__stage = { msgs: {}, bytes: 0, lat: [], paint: [], arrive: [], lit: [], cardsShown: [],
+                               connected: false, opened: 0 };
+  const keep = (arr, x) => { arr.push(x); if (arr.length > KEEP) arr.splice(0, arr.length - KEEP); };
+
+  let slots = new Map();        // label -> {v, row, atoms: [span], meter, offAt: [ms]}
+  const cards = new Map();      // key -> card data
+  let offsets = [];             // receipt - send (ms), for the server-to-page clock offset
+
+  // -- slots ------------------------------------------------------------------------------
+  function buildCode(pre, code, atoms) {
+    const spans = [];
+    let pos = 0;
+    atoms.forEach(([a, b], i) => {
+      if (a < pos || b <= a || b > code.length) { spans[i] = null; return; }
+      if (a > pos) pre.appendChild(document.createTextNode(code.slice(pos, a)));
+      const span = document.createElement("span");
+      span.className = "atom";
+      span.textContent = code.slice(a, b);
+      pre.appendChild(span);
+      spans[i] = span;
+      pos = b;
+    });
+    if (pos < code.length) pre.appendChild(document.createTextNode(code.slice(pos)));
+    if (!code) pre.textContent = "(a pattern)";
+    return spans;
+  }
+
+  function renderSlots(list) {
+    const next = new Map();
+    slotsEl.textContent = "";
+    if (!list.length) {
+      const p = document.createElement("p");
+      p.className = "quiet";
+      p.textContent = "nothing is playing";
+      slotsEl.appendChild(p);
+    }
+    for (const d of list) {
+      let s = slots.get(d.slot);
+      if (!s || s.v !== d.v) {
+        const row = document.createElement("div");
+        row.className = "slot";
+        row.dataset.slot = d.slot;
+        const label = document.createElement("div");
+        label.className = "label";
+        label.textContent = d.slot;
+        const meter = document.createElement("div");
+        meter.className = "meter";
+        const bar = document.createElement("i");
+        meter.appendChild(bar);
+        label.appendChild(meter);
+        const pre = document.createElement("pre");
+        pre.className = "code";
+        const atoms = buildCode(pre, d.code, d.atoms);
+        row.append(label, pre);
+        s = { v: d.v, row, atoms, meter: bar, offAt: atoms.map(() => 0), level: -60 };
+      }
+      s.row.classList.toggle("muted", d.muted);
+      s.row.classList.toggle("inaudible", !d.muted && !d.audible);
+      slotsEl.appendChild(s.row);
+      next.set(d.slot, s);
+    }
+    slots = next;
+    const n = Math.max(1, list.length);
+    const size = Math.max(1.0, Math.min(2.8, (slotsEl.clientHeight / 16) / (n * 1.75)));
+    document.documentElement.style.setProperty("--code-size", size.toFixed(2) + "rem");
+  }
+
+  // -- hits: light atoms when they are heard -------------------------------------------------
+  function serverOffset() {   // page clock minus server clock, transit-free estimate (ms)
+    let m = Infinity;
+    for (const o of offsets) m = Math.min(m, o);
+    return m === Infinity ? 0 : m;
+  }
+
+  function onHits(d, received) {
+    for (const [k, c] of Object.entries(d.cards || {})) cards.set(k, c);
+    for (const h of d.hits) {
+      offsets.push(received - (h.at * 1000 - h.in));
+      if (offsets.length > 64) offsets.shift();
+    }
+    const off = serverOffset();
+    for (const h of d.hits) {
+      keep(S.arrive, received / 1000 - h.at);
+      const delay = h.at * 1000 + off - Date.now();
+      if (delay > 2) setTimeout(() => light(h, off), delay);
+      else light(h, off);
+    }
+  }
+
+  function light(h, off) {
+    const now = Date.now();
+    keep(S.lat, (now - off) / 1000 - h.at);
+    requestAnimationFrame(() => keep(S.paint, (Date.now() - off) / 1000 - h.at));
+    const s = slots.get(h.s);
+    if (s && s.v === h.v && h.a) {
+      const hold = Math.min(1500, Math.max(80, 0.92 * (h.d || 120)));
+      for (const i of h.a) {
+        const span = s.atoms[i];
+        if (!span) continue;
+        span.classList.add("on");
+        s.offAt[i] = now + hold;
+        setTimeout(() => { if (Date.now() >= s.offAt[i] - 1) span.classList.remove("on"); }, hold);
+      }
+      keep(S.lit, [h.s, h.v, h.a.join(","), h.at, now / 1000]);
+    }
+    if (h.k) showCard(h.k);
+  }
+
+  // -- provenance cards ------------------------------------------------------------------------
+  const LABELS = [["recipe", "how"], ["recorded_at", "when"], ["place", "where"], ["author", "by"],
+                  ["device", "on"], ["licence", "licence"], ["notes", "notes"]];
+
+  function cardElement(c) {
+    const el = document.createElement("article");
+    el.className = "card";
+    el.dataset.key = c.k;
+    const name = document.createElement("div");
+    name.className = "name";
+    name.textContent = c.name;
+    const small = document.createElement("small");
+    small.textContent = c.n ? " :" + c.n : "";
+    name.appendChild(small);
+    const made = document.createElement("div");
+    made.className = "made";
+    made.textContent = c.made || "";
+    const dl = document.createElement("dl");
+    for (const [field, label] of LABELS) {
+      if (!c[field]) continue;
+      const dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = label;
+      dd.textContent = c[field];
+      dl.append(dt, dd);
+    }
+    el.append(name, made, dl);
+    return el;
+  }
+
+  function showCard(k) {
+    let el = cardsEl.querySelector(`[data-key="${CSS.escape(k)}"]`);
+    if (!el) {
+      const c = cards.get(k);
+      if (!c) return;
+      el = cardElement(c);
+      cardsEl.prepend(el);
+      while (cardsEl.children.length > MAX_CARDS ||
+             (cardsEl.children.length > 1 && cardsEl.scrollHeight > cardsEl.clientHeight + 2)) {
+        cardsEl.lastElementChild.remove();
+      }
+      keep(S.cardsShown, [k, c.name, Date.now() / 1000]);
+    }
+    el.classList.add("ping");
+    clearTimeout(el._ping);
+    el._ping = setTimeout(() => el.classList.remove("ping"), 120);
+  }
+
+  // -- console -------------------------------------------------------------------------------
+  function addConsole(e) {
+    const line = document.createElement("div");
+    line.className = "line" + (e.ok ? "" : " error");
+    line.textContent = e.text;
+    if (e.error) {
+      const why = document.createElement("span");
+      why.className = "why";
+      why.textContent = e.error.split("\n")[0];
+      line.appendChild(why);
+      setTimeout(() => line.classList.add("old"), 8000);
+    }
+    consoleEl.appendChild(line);
+    while (consoleEl.children.length > 5) consoleEl.firstElementChild.remove();
+  }
+
+  // -- meters and the master scope ----------------------------------------------------------
+  let master = null;
+  const shown = { spec: [], wave: [], peak: -60 };
+  const pct = (db) => Math.max(0, Math.min(100, (db + 60) / 60 * 100));
+
+  function onMeters(d) {
+    clockEl.textContent = `cycle ${Math.floor(d.cyc)} · ${d.cps.toFixed(3)} cps`;
+    for (const [label, s] of slots) s.level = d.lv[label] ?? -60;
+    master = d.m;
+  }
+
+  function draw() {
+    for (const s of slots.values()) {
+      s.shownLevel = Math.max(s.level, (s.shownLevel ?? -60) - 1.2);
+      s.meter.style.width = pct(s.shownLevel) + "%";
+    }
+    const ctx = viz.getContext("2d");
+    const w = viz.width = viz.clientWidth, h = viz.height = viz.clientHeight;
+    ctx.clearRect(0, 0, w, h);
+    if (master) {
+      const spec = master.spec, n = spec.length;
+      for (let i = 0; i < n; i++) shown.spec[i] = Math.max(spec[i], (shown.spec[i] ?? -60) - 1.5);
+      shown.peak = Math.max(master.peak, shown.peak - 1.0);
+      ctx.fillStyle = "rgba(111, 195, 223, 0.28)";
+      const bw = w / n;
+      for (let i = 0; i < n; i++) {
+        const bh = pct(shown.spec[i]) / 100 * h;
+        ctx.fillRect(i * bw + 1, h - bh, bw - 2, bh);
+      }
+      ctx.strokeStyle = "#e8e6e1";
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      master.wave.forEach((v, i) => {
+        const x = i / (master.wave.length - 1) * w, y = h / 2 - v / 100 * (h / 2 - 2);
+        i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
+      });
+      ctx.stroke();
+      masterEl.style.height = pct(shown.peak) + "%";
+    }
+    requestAnimationFrame(draw);
+  }
+  requestAnimationFrame(draw);
+
+  // -- the stream -------------------------------------------------------------------------------
+  function count(type, ev) {
+    S.msgs[type] = (S.msgs[type] || 0) + 1;
+    S.bytes += ev.data.length;
+  }
+
+  function connect() {
+    const es = new EventSource("events");
+    es.onopen = () => { S.connected = true; S.opened++; connEl.textContent = "live"; connEl.className = "conn live"; };
+    es.onerror = () => { S.connected = false; connEl.textContent = "reconnecting…"; connEl.className = "conn"; };
+    es.addEventListener("state", (ev) => {
+      count("state", ev);
+      const d = JSON.parse(ev.data);
+      offsets = [];
+      slots = new Map();
+      renderSlots(d.slots);
+      consoleEl.textContent = "";
+      d.console.forEach(addConsole);
+      cardsEl.textContent = "";
+      for (const c of d.cards) cards.set(c.k, c);
+      d.cards.slice(-MAX_CARDS).forEach((c) => showCard(c.k));
+    });
+    es.addEventListener("slots", (ev) => { count("slots", ev); renderSlots(JSON.parse(ev.data)); });
+    es.addEventListener("hits", (ev) => { count("hits", ev); onHits(JSON.parse(ev.data), Date.now()); });
+    es.addEventListener("console", (ev) => { count("console", ev); addConsole(JSON.parse(ev.data)); });
+    es.addEventListener("meters", (ev) => { count("meters", ev); onMeters(JSON.parse(ev.data)); });
+  }
+  connect();
+})();
