@@ -136,7 +136,10 @@ def test_callbacks_continue_beside_a_busy_python_thread(jack_server):
         c1, x1 = eng.callbacks, eng.stats()["xruns"]
     assert spins[0] > 1000
     assert c1 - c0 >= 0.9 * _expected_callbacks(dt) - 2
-    allowed = 2 if jack_server.realtime else max(5, int(0.08 * (c1 - c0)))
+    # A Python callback loses 27-37% of its cycles beside a busy thread. The JACK dummy
+    # driver on a shared VM reports ~1 xrun per 2 s even for an idle engine (see the
+    # soak test's control run), so allow a few percent, not zero.
+    allowed = max(3, int((0.03 if jack_server.realtime else 0.08) * (c1 - c0)))
     assert x1 - x0 <= allowed
 
 

@@ -33,8 +33,9 @@ class Engine:
     """A sampler engine.
 
     Parameters: ``sr`` sample rate (Hz); ``max_voices`` voices playing at once;
-    ``block`` frames per render step (offline ``render`` steps in blocks of this size
-    so it takes the same voice-steal decisions as a live stream with this block size);
+    ``block`` frames per render step (the output does not depend on it: each voice is
+    computed from its own time and starts at its own frame; it only sets how often
+    the ring is drained);
     ``ring_capacity`` command-ring rows (power of two); ``sample_capacity_frames`` initial
     arena size (it grows off the audio thread); ``max_samples`` sample ids;
     ``fade_s`` cut/steal fade; ``ceiling_db`` limiter ceiling (dBFS);
@@ -86,6 +87,7 @@ class Engine:
         cfg[S.C_STATS_EVERY] = round(stats_every_s * self.sr)
         cfg[S.C_SMOOTH] = 1.0 - math.exp(-1.0 / (max(filter_smooth_s, 1e-6) * self.sr))
         cfg[S.C_PRECLAMP] = 1.0e4
+        cfg[S.C_BLOCK] = self.block
         self.reset()
 
     # --- samples ---------------------------------------------------------------------
@@ -158,10 +160,7 @@ class Engine:
         out = np.zeros((n, 2), np.float32)
         with self._render_lock:
             self._free_retired()
-            args = self.kernel_args()
-            for a in range(0, n, self.block):
-                b = min(n, a + self.block)
-                render_block(out[a:b], b - a, *args)
+            render_block(out, n, *self.kernel_args())   # in sub-blocks of self.block
         return out
 
     @property

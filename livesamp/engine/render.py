@@ -2,7 +2,7 @@
 ``render_block``, so a live stream and an offline render of the same triggers from
 the same start frame are the same samples.
 
-Per sub-block of at most ``MAX_BLOCK`` frames starting at stream frame ``bs``:
+Per sub-block of at most ``Engine(block=...)`` frames starting at stream frame ``bs``:
 
 1. drain the command ring into the pending set (rows keep their ring index as a
    sequence number; non-finite frames and frames too far ahead are rejected);
@@ -35,7 +35,7 @@ from .layout import (KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS, R
                      REJ_KIND, REJ_NO_VOICE, REJ_SAMPLE, REJ_TOO_FAR, T_EVENT, T_FRAME,
                      T_KIND, T_SAMPLE, T_SLOT)
 from .rings import IDX_READ, IDX_WRITE, ring_push_one
-from .state import (C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS, K_FRAME,
+from .state import (C_BLOCK, C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS, K_FRAME,
                     K_LATE, K_NEXT_STATS, K_SEG, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
                     MAX_BLOCK, PAD, S_LOAD, VI_CUT, VI_ENDREASON, VI_ORBIT, VI_SAMPLE,
                     VI_SEQ, VI_START, VI_STATE, VI_LSLOT)
@@ -196,11 +196,14 @@ def _drain(ring_buf, ring_idx, pend, pend_key, bs, cfg, cnt, nbuf, nidx):
 def render_block(out, n, ring_buf, ring_idx, pend, pend_key, order, vf, vi, tmpf, tmpi,
                  arena, s_off, s_len, s_meta, nbuf, nidx, cfg, cnt, st, ms, scratch, bus):
     """Render ``n`` frames into ``out[:n]`` (interleaved float32) and advance the frame."""
+    step = np.int64(cfg[C_BLOCK])
+    if step < 1 or step > MAX_BLOCK:
+        step = np.int64(MAX_BLOCK)
     done = np.int64(0)
     while done < n:
         m = n - done
-        if m > MAX_BLOCK:
-            m = MAX_BLOCK
+        if m > step:
+            m = step
         bs = cnt[K_FRAME]
         end = bs + m
         _drain(ring_buf, ring_idx, pend, pend_key, bs, cfg, cnt, nbuf, nidx)

@@ -81,6 +81,7 @@ C_MAXAHEAD = 8    # frames: triggers further ahead are rejected
 C_STATS_EVERY = 9  # frames between NK_STATS notices (0: never)
 C_SMOOTH = 10     # filter coefficient smoothing (per sample)
 C_PRECLAMP = 11   # bus clamp before the master (keeps the DC blocker state sane)
+C_BLOCK = 12      # sub-block size of render_block (<= MAX_BLOCK)
 NCFG = 16
 
 # --- counters: cnt[...] (int64) ------------------------------------------------------
