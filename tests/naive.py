@@ -155,7 +155,8 @@ def render(samples, triggers, n_frames, sr=SR, fade=240):
         v = NaiveVoice(samples[int(row[L.T_SAMPLE])], row, sr)
         if v.cut != 0:
             for old in voices:
-                if old.cut == v.cut and old.orbit == v.orbit and (v.cut > 0 or old.sample == v.sample):
+                same = v.cut > 0 or old.sample == v.sample
+                if old.cut == v.cut and old.orbit == v.orbit and same:
                     old.cut_at(v.start, fade)
         voices.append(v)
     out = np.zeros((n_frames, 2))

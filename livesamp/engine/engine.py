@@ -128,7 +128,8 @@ class Engine:
         if t.ndim == 1:
             t = t.reshape(1, -1)
         if t.ndim != 2 or t.shape[1] != TRIGGER_WIDTH:
-            raise ValueError(f"triggers must have shape (k, {TRIGGER_WIDTH}), got {np.shape(triggers)}")
+            raise ValueError(f"triggers must have shape (k, {TRIGGER_WIDTH}), "
+                             f"got {np.shape(triggers)}")
         return self._state.commands.push(t)
 
     def pop_notices(self, max_rows: int | None = None) -> np.ndarray:

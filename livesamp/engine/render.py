@@ -35,8 +35,8 @@ from .layout import (KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS, R
                      REJ_KIND, REJ_NO_VOICE, REJ_SAMPLE, REJ_TOO_FAR, T_EVENT, T_FRAME,
                      T_KIND, T_SAMPLE, T_SLOT)
 from .rings import IDX_READ, IDX_WRITE, ring_push_one
-from .state import (C_BLOCK, C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS, K_FRAME,
-                    K_LATE, K_NEXT_STATS, K_SEG, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
+from .state import (C_BLOCK, C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS,
+                    K_FRAME, K_LATE, K_NEXT_STATS, K_SEG, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
                     MAX_BLOCK, PAD, S_LOAD, VI_CUT, VI_ENDREASON, VI_ORBIT, VI_SAMPLE,
                     VI_SEQ, VI_START, VI_STATE, VI_LSLOT)
 from .voices import allocate, cut_group, list_append, render_voices
@@ -60,16 +60,16 @@ def _reject(row, frame, reason, cnt, nbuf, nidx):
 
 
 @njit(cache=True, nogil=True)
-def _start_trigger(row, seq, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
+def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
                    cnt, nbuf, nidx, scratch, bus):
-    """Start one trigger of the block ``[bs, ...)`` at its frame (``bs`` if that is
+    """Start one trigger of the block ``[bs, ...)`` at its frame ``f`` (``bs`` if that is
     past). Frames before ``cnt[K_SEG]`` are already mixed into the bus; if no slot is
     free this renders the voices up to the trigger's frame first."""
-    f = np.int64(math.floor(row[T_FRAME]))
     if f < bs:
         cnt[K_LATE] += 1
         ring_push_one(nbuf, nidx, np.float64(NK_LATE), np.float64(bs), _id(row[T_EVENT]),
-                      _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0, np.float64(bs - f), 0.0)
+                      _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0,
+                      np.float64(bs) - math.floor(row[T_FRAME]), 0.0)
         f = bs
     if row[T_KIND] != KIND_SAMPLER:
         _reject(row, np.float64(f), np.float64(REJ_KIND), cnt, nbuf, nidx)
@@ -183,7 +183,8 @@ def _drain(ring_buf, ring_idx, pend, pend_key, bs, cfg, cnt, nbuf, nidx):
             for c in range(width):
                 pend[pn, c] = ring_buf[slot, c]
             pend_key[pn, KEY_SEQ] = r
-            pend_key[pn, KEY_FRAME] = np.int64(math.floor(fr))
+            # very late frames (even -1e300) are clamped: they start at once anyway
+            pend_key[pn, KEY_FRAME] = np.int64(math.floor(max(fr, bs - 1e12)))
             pn += 1
         r += 1
     store_release(ring_idx, IDX_READ, r)
@@ -222,8 +223,9 @@ def render_block(out, n, ring_buf, ring_idx, pend, pend_key, order, vf, vi, tmpf
         cnt[K_SEG] = bs
         for q in range(k):
             i = order[q]
-            _start_trigger(pend[i], pend_key[i, KEY_SEQ], bs, vf, vi, tmpf, tmpi, arena, s_off, s_len,
-                           s_meta, cfg, cnt, nbuf, nidx, scratch, bus)
+            _start_trigger(pend[i], pend_key[i, KEY_SEQ], pend_key[i, KEY_FRAME], bs, vf, vi,
+                           tmpf, tmpi, arena, s_off, s_len, s_meta, cfg, cnt, nbuf, nidx,
+                           scratch, bus)
         seg = cnt[K_SEG]
         render_voices(seg, end - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt, nbuf,
                       nidx)

@@ -82,7 +82,8 @@ class SampleTable:
             raise TypeError(f"sample audio must be numeric, got dtype {a.dtype}")
         ratio = float(samplerate_ratio)
         if not np.isfinite(ratio) or ratio <= 0:
-            raise ValueError(f"samplerate_ratio must be a positive number, got {samplerate_ratio!r}")
+            raise ValueError(f"samplerate_ratio must be a positive number, "
+                             f"got {samplerate_ratio!r}")
         a = np.nan_to_num(a.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
         stereo = a.shape[1] == 2 and not np.array_equal(a[:, 0], a[:, 1])
         n = a.shape[0]

@@ -239,12 +239,11 @@ def _cubic(y0, y1, y2, y3, f):
 
 
 @njit(cache=True, nogil=True)
-def _fast(src0, src1, STEREO, LINEAR, MIX, ENV, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1,
-          o0):
-    """The common inner loop: no loop, no acceleration, read positions checked in
-    bounds by the caller. Upper-case flags are literals, so numba compiles one
-    branch-free loop per combination (``read_span`` picks it). Indices are unsigned
-    (known >= 0) so numba emits no negative-index wrap-around."""
+def _fast(src0, src1, STEREO, LINEAR, ENV, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0):
+    """The common inner loop: mixed straight into the bus, no loop, no acceleration,
+    read positions checked in bounds by the caller. Upper-case flags are literals, so
+    numba compiles one branch-free loop per combination (``read_span`` picks it).
+    Indices are unsigned (known >= 0) so numba emits no negative-index wrap-around."""
     one = np.uint64(1)
     two = np.uint64(2)
     for j in range(m):
@@ -271,13 +270,8 @@ def _fast(src0, src1, STEREO, LINEAR, MIX, ENV, t0, m, base, rds, c0, c1, tref, 
             env = np.float32(c0 + c1 * (tt - tref))
             s = s * env
             s1 = s1 * env
-        if MIX:
-            d0[k] += s * gl
-            d1[k] += s1 * gr
-        else:
-            d0[k] = s
-            if STEREO:
-                d1[k] = s1
+        d0[k] += s * gl
+        d1[k] += s1 * gr
 
 
 @njit(cache=True, nogil=True)
@@ -346,25 +340,33 @@ def read_span(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, 
     if stereo:
         if linear:
             if env:
-                _fast(src0, src1, True, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, True, True, True,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                _fast(src0, src1, True, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, True, True, False,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
         else:
             if env:
-                _fast(src0, src1, True, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, True, False, True,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                _fast(src0, src1, True, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, True, False, False,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
     else:
         if linear:
             if env:
-                _fast(src0, src1, False, True, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, False, True, True,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                _fast(src0, src1, False, True, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, False, True, False,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
         else:
             if env:
-                _fast(src0, src1, False, False, True, True, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, False, False, True,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
             else:
-                _fast(src0, src1, False, False, True, False, t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
+                _fast(src0, src1, False, False, False,
+                      t0, m, base, rds, c0, c1, tref, gl, gr, d0, d1, o0)
 
 
 @njit(cache=True, nogil=True)
