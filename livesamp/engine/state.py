@@ -2,7 +2,10 @@
 
 Every array the render kernel touches is allocated once by ``EngineState`` and then
 written in place; the live callback reaches the very same arrays through an address
-table (see ``livesamp/io/_callback.py``), so they must never be rebound.
+table (see ``livesamp/io/table.py``), so they must never be rebound.
+
+Voice state is one row per voice (``vf[voice, VF_*]``, ``vi[voice, VI_*]``): see
+voices.py for why rows rather than planar fields.
 """
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The voice pool: planar arrays of voice state (``vf``/``vi`` in state.py).
+"""The voice pool: one record of voice state per voice (``vf``/``vi`` in state.py).
+
+Records, not planar field arrays: the renderer handles one voice at a time, and with
+fields-major (planar) arrays every voice touched ~48 cache lines per block; with a
+record per voice it touches 4, which made the 256-voice job ~2x faster.
 
 ``Engine(max_voices=N)`` lets N voices play at once; the pool has a few more slots
 (``max(16, N // 8)``) so a voice that is cut or stolen can fade out (~5 ms) in its own
