@@ -117,6 +117,7 @@ def _common(p, blocksize=True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .live.stage.cli import add_stage_options, add_stage_parser
     from .osc.cli import add_osc_options, add_osc_parser
 
     ap = argparse.ArgumentParser(
@@ -138,8 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--osc", action="store_true",
                     help="also listen for OSC (Tidal's /dirt/play, /livesamp/...): see `livesamp osc -h`")
     add_osc_options(ap.add_argument_group("OSC options (with --osc)"), prefix="osc-")
+    add_stage_options(ap.add_argument_group("the audience view (--stage)"))
     sub = ap.add_subparsers(dest="command")
     add_osc_parser(sub)
+    add_stage_parser(sub)
     r = sub.add_parser("render", help="render a pattern to an audio file offline")
     r.add_argument("pattern", help='a pattern: \'s("thud*2 tss").fast(2)\' or bare mini-notation \'thud*2 tss\'')
     r.add_argument("--cycles", type=float, default=8, help="how many cycles (default 8)")
@@ -180,6 +183,13 @@ def main(argv=None) -> int:
             from .osc.cli import run_osc
 
             return run_osc(args)
+        if args.command == "stage":
+            from .live.stage.cli import run_stage
+
+            return run_stage(args)
+        from .live.stage.cli import config_from_args as stage_config
+
+        stage = stage_config(args)
         osc = None
         if args.osc:
             from .osc.cli import config_from_args
@@ -191,7 +201,7 @@ def main(argv=None) -> int:
     from .live.repl import run_repl
 
     return run_repl(backend=args.backend, device=args.device, banks=args.bank or None, log_path=args.log,
-                    record=args.record, cps=args.cps, osc=osc, lookahead_s=args.lookahead)
+                    record=args.record, cps=args.cps, osc=osc, lookahead_s=args.lookahead, stage=stage)
 
 
 if __name__ == "__main__":

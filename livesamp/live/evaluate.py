@@ -120,9 +120,9 @@ def _user_line(e: BaseException) -> int | None:
     return line
 
 
-def _describe_slot(text: str, name: str) -> str | None:
-    m = re.search(rf"\b{name}\s*<<\s*(.+?)\s*(?:#.*)?$", text, re.M)
-    return m.group(1) if m else None
+def _describe_slot(text: str, name: str, last: bool = False) -> str | None:
+    found = re.findall(rf"\b{name}\s*<<\s*(.+?)\s*(?:#.*)?$", text, re.M)
+    return (found[-1] if last else found[0]) if found else None
 
 
 class Evaluator:
@@ -176,7 +176,9 @@ class Evaluator:
                 ok, error = False, describe_error(e, text, self.ns)
         for slot in self.session.slots:
             if f"{slot.name} set" in batch.changes and slot.pattern is not None:
-                slot.source = _describe_slot(text, slot.name) or text.strip()
+                in_files = (_describe_slot(t, slot.name, last=True) for t in self._files.values())
+                slot.source = (_describe_slot(text, slot.name) or next(filter(None, in_files), None)
+                               or text.strip())
         if error is not None:
             self.echo(error)
         self.count += 1

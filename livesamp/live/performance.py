@@ -69,7 +69,9 @@ class Performance:
                        output=session.describe_output())
         self.takes.log = self.log
         self.recorder = None
-        extras = {"rec": self.takes.rec, "resample": self.takes.resample, "record": self.record}
+        self.stage = None
+        extras = {"rec": self.takes.rec, "resample": self.takes.resample, "record": self.record,
+                  "stage": self.open_stage}
         self.namespace = performer_namespace(session, extras)
         self.evaluator = Evaluator(session, self.log, self.namespace, echo=report)
         if record:
@@ -127,9 +129,32 @@ class Performance:
         self.report(f"recording the master output to {rec.path} (record() stops it)")
         return None
 
+    # -- stage() --------------------------------------------------------------------------
+    def open_stage(self, on=True, port=None, host="127.0.0.1", publish=None, config=None):
+        """stage() serves the audience view and prints its URL (again: where it is);
+        stage(port=8000); stage(host="0.0.0.0") shows it to the local network (a projector's
+        machine); stage(publish="licence,author") chooses the provenance on the cards;
+        stage(False) closes it."""
+        from .stage import Stage, StageConfig
+
+        if not on:
+            if self.stage is not None:
+                self.stage.stop()
+                self.stage = None
+                self.report("stage closed")
+            return None
+        if self.stage is None:
+            cfg = config or StageConfig(host=host, port=port, publish=publish)
+            self.stage = Stage(self.session, cfg, evaluator=self.evaluator, report=self.report).start()
+        self.report(self.stage.describe())
+        return None
+
     # -- the end --------------------------------------------------------------------------
     def close(self) -> None:
         session = self.session
+        if self.stage is not None:
+            self.stage.stop()
+            self.stage = None
         session.stop()                   # the scheduler, then the output
         self.hub.stop(self._reader)      # what the tap still holds goes to the recorder
         if self.recorder is not None:

@@ -17,7 +17,7 @@ PYTHON_FIRST = frozenset({"iter", "pow", "range", "round", "set", "slice"})
 
 # The verbs a performer has besides the pattern vocabulary (for completion and the README).
 SESSION_VERBS = ("hush", "solo", "unsolo", "mute", "unmute", "setcps", "setbpm", "samples",
-                 "rec", "resample", "record", "load")
+                 "rec", "resample", "record", "load", "stage")
 
 
 class SampleNames(list):
@@ -49,7 +49,7 @@ def _not_available(name: str, why: str):
 
 def performer_namespace(session, extras: dict | None = None) -> dict:
     """The names a performer types: the vocabulary (s, n, fast, every, silence ...), d1..d16,
-    the session verbs, and `extras` (rec, resample, record from the REPL's live seat)."""
+    the session verbs, and `extras` (rec, resample, record, stage from the REPL's live seat)."""
     import livesamp
 
     ns = {name: getattr(livesamp, name) for name in livesamp.__all__ if name not in PYTHON_FIRST}
@@ -65,7 +65,7 @@ def performer_namespace(session, extras: dict | None = None) -> dict:
         "solo": session.solo, "unsolo": session.unsolo, "mute": session.mute,
         "unmute": session.unmute, "samples": samples, "session": session,
     })
-    for name in ("rec", "resample", "record"):
+    for name in ("rec", "resample", "record", "stage"):
         ns[name] = _not_available(name, "no live audio in this session")
     ns["load"] = lambda path: load_file(session, path, ns)
     ns["load"].__doc__ = 'load("patterns/breakbeat.py"): run a pattern file in this namespace'

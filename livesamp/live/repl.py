@@ -122,7 +122,7 @@ def repl_loop(prompt, evaluator: Evaluator, message: str = "livesamp> ", confirm
 
 def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, record=None,
              sr: int = 48000, cps=None, blocksize: int = 256, osc=None,
-             lookahead_s: float = 0.1) -> int:
+             lookahead_s: float = 0.1, stage=None) -> int:
     """`livesamp` with no command: start the audio, load the banks, open the REPL."""
     from prompt_toolkit.patch_stdout import patch_stdout
 
@@ -154,6 +154,11 @@ def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, reco
 
         server = OscServer(session, osc).start()
         print(describe(server))
+    if stage is not None:  # a StageConfig: serve the audience view (livesamp --stage)
+        try:
+            perf.open_stage(config=stage)
+        except OSError as e:
+            print(f"livesamp: no stage ({e}); the REPL starts without it; stage() tries again")
     print(BANNER, flush=True)
     prompt = make_prompt(perf.evaluator, history_path=data_dir() / "history")
     try:

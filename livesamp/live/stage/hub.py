@@ -149,6 +149,7 @@ class StageHub:
         """A new page: its outbox starts with the snapshot, then every later message."""
         client = Client(self.client_queue)
         with self._lock:
+            self._check_slots()     # fresh, not up to 50 ms old
             client.put(sse("state", self.snapshot()))
             self._clients.append(client)
         return client
