@@ -17,9 +17,11 @@ globals().update(_VOCABULARY)
 _LAZY = {
     "Session": ("livesamp.live.session", "Session"),
     "render": ("livesamp.render", "render"),
+    "corpus": ("livesamp.concat", "corpus"),
+    "mosaic": ("livesamp.concat", "mosaic"),
 }
 
-__all__ = sorted(_builtins.set(_VOCABULARY) | {"Pattern", "Hap", "TimeSpan"})
+__all__ = sorted(_builtins.set(_VOCABULARY) | {"Pattern", "Hap", "TimeSpan", "corpus", "mosaic"})
 __version__ = "0.1.0"
 
 

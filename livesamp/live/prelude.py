@@ -65,6 +65,9 @@ def performer_namespace(session, extras: dict | None = None) -> dict:
         "solo": session.solo, "unsolo": session.unsolo, "mute": session.mute,
         "unmute": session.unmute, "samples": samples, "session": session,
     })
+    from ..concat import session_verbs
+
+    ns.update(session_verbs(session))  # corpus() and mosaic() on the session's library
     for name in ("rec", "resample", "record", "stage"):
         ns[name] = _not_available(name, "no live audio in this session")
     ns["load"] = lambda path: load_file(session, path, ns)

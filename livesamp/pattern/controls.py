@@ -85,6 +85,11 @@ CONTROLS: list[Control] = [
     _c("pos", "float", None, (0, 1), "fraction", [], "grain read position"),
     _c("jitter", "float", 0.0, (0, 1), "", [], "grain position jitter"),
     _c("voice", "str", None, None, "", [], "voice kind override: sampler, grain, unit, neural"),
+    _c("unit_id", "int", None, None, "index", [], "corpus unit played (set by corpus() patterns: its source "
+       "sample is s:n, its bounds begin/end)"),
+    _c("unit_corpus", "str", None, None, "", [], "the corpus a unit was chosen from (set by corpus() patterns)"),
+    _c("unit_target", "str", None, None, "", [], "what the unit was chosen for: words or descriptor values "
+       "(set by corpus() patterns)"),
 ]
 
 _BY_NAME: dict[str, Control] = {}
