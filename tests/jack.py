@@ -90,15 +90,18 @@ def jack_server():
             time.sleep(0.2)
     if device is None:
         if proc is not None:
+            sd._terminate()
             proc.terminate()
             proc.wait(5)
+            sd._initialize()
         pytest.skip("PortAudio does not list a JACK output device")
     yield JackInfo(device=device, realtime=realtime, started=proc is not None)
     if proc is not None:
-        proc.terminate()
+        sd._terminate()      # disconnect PortAudio from JACK first: Pa_Terminate aborts
+        proc.terminate()     # the process if the server has already gone away
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        sd._terminate()
+            proc.wait(5)
         sd._initialize()
