@@ -79,7 +79,8 @@ def render(length: int, placements, audio_of, xfade: int) -> np.ndarray:
 def spectral_distance_db(a: np.ndarray, b: np.ndarray, sr: int = 48000) -> float:
     """Log-spectral distance of two sounds, dB: the RMS over frequency of the difference of
     their magnitude spectra in dB, averaged over ~43 ms frames (hop a quarter), counting
-    only frames where either is within 60 dB of its loudest and bins above -100 dB."""
+    only frames where either is within 60 dB of its loudest; magnitudes are floored at
+    -100 dB re the loudest bin of either."""
     from .analysis import frame_layout
 
     def mono(x):
@@ -95,8 +96,9 @@ def spectral_distance_db(a: np.ndarray, b: np.ndarray, sr: int = 48000) -> float
     starts = range(0, max(1, m - n + 1), hop)
     fx = np.array([np.abs(np.fft.rfft(w * np.pad(x[s:s + n], (0, n - len(x[s:s + n]))))) for s in starts])
     fy = np.array([np.abs(np.fft.rfft(w * np.pad(y[s:s + n], (0, n - len(y[s:s + n]))))) for s in starts])
-    dx = 20 * np.log10(fx + 1e-5 * n)
-    dy = 20 * np.log10(fy + 1e-5 * n)
+    floor = 1e-5 * max(float(fx.max()), float(fy.max()), 1e-30)  # -100 dB re the loudest bin
+    dx = 20 * np.log10(fx + floor)
+    dy = 20 * np.log10(fy + floor)
     ex, ey = (fx ** 2).sum(axis=1), (fy ** 2).sum(axis=1)
     use = (ex >= ex.max() * 1e-6) | (ey >= ey.max() * 1e-6)
     if not use.any():

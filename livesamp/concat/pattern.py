@@ -116,10 +116,11 @@ class CorpusPattern(Pattern):
         return out
 
     def _validate(self, targets: Pattern) -> None:
-        """Raise now (in the performer's line) for unknown words or descriptors."""
+        """Raise now (in the performer's line) for unknown words or descriptors (those of
+        the first 16 cycles; a later one makes the scheduler keep the last good pattern)."""
         from .space import _expand, keyword_column
 
-        for h in targets.query_arc(0, 1):
+        for h in targets.query_arc(0, 16):
             key = _target_key(h.value)
             if key is None:
                 continue
