@@ -197,6 +197,7 @@ class Engine:
             "peak": float(st[S.S_PEAK]),
             "limiter_gain": float(st[S.S_LIM_GAIN]),
             "xruns": int(c[S.K_XRUNS]),
+            "overruns": int(c[S.K_OVERRUNS]),
             "callback_load": float(st[S.S_LOAD]),
             "callback_load_max": float(st[S.S_LOAD_MAX]),
             "callbacks": int(c[S.K_CALLBACKS]),

@@ -108,6 +108,7 @@ K_CUTS = 16
 K_CLAMPED = 17        # output samples the final hard clamp had to touch
 K_NLIST = 18          # entries in the mix order list (vi[:n, VI_LSLOT/VI_LSEQ])
 K_SEG = 19            # render_block: frames before this are already mixed into the bus
+K_OVERRUNS = 20       # callbacks that took longer than their block's duration
 NCNT = 32
 
 # --- float stats: st[...] ---------------------------------------------------------------

@@ -13,7 +13,9 @@ Per block:
 3. optional tap: copy the block into a float32 ring indexed by stream frame, and log
    (frame, n) of the block, so tests can compare live output with an offline render;
 4. count the callback, count an xrun if PortAudio's status flags report an output
-   underflow/overflow (on JACK that includes any xrun in the graph), store
+   underflow/overflow (on JACK that includes any xrun in the graph, e.g. a late
+   driver wake-up) and, separately, an overrun if this block itself took longer
+   than its duration (the xruns the engine causes), store
    ``time_info`` for the clock mapping, and the load: time spent in the callback /
    block duration, smoothed one-pole (``S_LOAD``) and its maximum (``S_LOAD_MAX``).
 
@@ -27,7 +29,7 @@ from numba import carray, njit
 
 from ..engine.atomics import as_voidptr, load_acquire, monotonic_ns, store_release
 from ..engine.render import render_block
-from ..engine.state import K_CALLBACKS, K_FRAME, K_XRUNS, S_CB_FRAME, S_CUR_TIME, \
+from ..engine.state import K_CALLBACKS, K_FRAME, K_OVERRUNS, K_XRUNS, S_CB_FRAME, S_CUR_TIME, \
     S_DAC_TIME, S_LOAD, S_LOAD_MAX, C_SR
 
 __all__ = ["process_block", "TABLE_LEN", "ENTRY", "TAP_ENABLED", "TAP_END", "TAP_FIRST",
@@ -127,6 +129,8 @@ def process_block(tab, o, n, status, dac_time, cur_time):
         st[S_LOAD] += 0.05 * (load - st[S_LOAD])
         if load > st[S_LOAD_MAX]:
             st[S_LOAD_MAX] = load
+        if load > 1.0:
+            cnt[K_OVERRUNS] += 1
     return 0
 
 
