@@ -159,8 +159,8 @@ def test_nonfinite_filter_state_kills_the_voice():
     eng.push(trigger_rows(1, frame=0, sample=sid, cutoff=1000))
     eng.render(256)
     st = eng._state
-    v = int(st.vi[S.VI_LSLOT, 0])
-    st.vf[S.VF_LP1A, v] = np.nan      # corrupt the state as a numeric blow-up would
+    v = int(st.vi[0, S.VI_LSLOT])
+    st.vf[v, S.VF_LP1A] = np.nan      # corrupt the state as a numeric blow-up would
     y = eng.render(1024)
     _check(y)
     s = eng.stats()
