@@ -12,7 +12,27 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["flux", "pick_peaks", "refine_onsets", "unit_time_stats", "unit_frame_means"]
+__all__ = ["flux", "pick_peaks", "refine_onsets", "unit_time_stats", "unit_frame_means", "mel_bands",
+           "log_floor_db"]
+
+
+@njit(cache=True)
+def mel_bands(power, band, weight, n_bands):
+    """Mel-band energies of power spectra (frames, bins): bin ``k`` adds ``weight[k, i] *
+    power[f, k]`` to band ``band[k, i]`` for i = 0, 1 (-1: none). Triangular filters that
+    only overlap their neighbours touch every bin at most twice: O(bins), not O(bins x bands)."""
+    nf, nk = power.shape
+    out = np.zeros((nf, n_bands))
+    for f in range(nf):
+        for k in range(nk):
+            p = power[f, k]
+            b0 = band[k, 0]
+            if b0 >= 0:
+                out[f, b0] += weight[k, 0] * p
+            b1 = band[k, 1]
+            if b1 >= 0:
+                out[f, b1] += weight[k, 1] * p
+    return out
 
 
 @njit(cache=True)

@@ -2,9 +2,9 @@
 
 Distances are weighted squared Euclidean: ``d2 = sum_j w[j] * (x[j] - q[j]) ** 2`` with
 ``w >= 0``. The tree is built over the points reordered so that every node is a contiguous
-range ``[lo, hi)`` of ``points`` (``order[i]`` is the original id of ``points[i]``); each
-node keeps its bounding box, so a query prunes a node whose box is farther than the
-current k-th best (box distance uses the same weights: any ``w`` is exact).
+range ``[lo, hi)`` of ``points``; each node keeps its bounding box, so a query prunes a
+node whose box is farther than the current k-th best (box distance uses the same
+weights: any ``w`` is exact).
 
 Results come back sorted by distance, then by id (so ties are deterministic). Points with
 ``alive[id] == False`` are skipped: removing units (a revoked sample) costs nothing here.
@@ -17,16 +17,18 @@ from numba import njit
 
 __all__ = ["build_tree", "query_tree", "query_brute", "LEAF_SIZE"]
 
-LEAF_SIZE = 16
+LEAF_SIZE = 8
 
 
 @njit(cache=True)
 def build_tree(data, leaf_size):
-    """KD-tree over the rows of ``data`` (n, d) float64: split the widest box side at the median.
+    """KD-tree over the rows of ``data`` (n, d) float64: split the widest box side at the
+    median (points equal to the median may go either side; every box is exact).
 
-    Returns (points, order, nodes, boxes): reordered points, their ids, per node
-    ``(lo, hi, left, right)`` (the range of ``points``; children, -1 for a leaf) and
-    ``boxes[node] = (min, max)`` per dimension. Node 0 is the root.
+    Returns ``(points, nodes)``, both float64 (few arguments make a cheap call from
+    Python): ``points`` (n, d + 1) are the rows reordered, each followed by its id;
+    ``nodes`` (count, 4 + 2d) per node ``lo, hi`` (its range of ``points``), ``left, right``
+    (children, -1 for a leaf), then the box: d minima, d maxima. Node 0 is the root.
     """
     n, d = data.shape
     max_nodes = 2 * max(1, (n + leaf_size - 1) // leaf_size) * 2 + 1
@@ -72,11 +74,23 @@ def build_tree(data, leaf_size):
         vals = np.empty(b - a)
         for i in range(a, b):
             vals[i - a] = data[order[i], dim]
-        srt = np.argsort(vals, kind="mergesort")
-        seg = order[a:b].copy()
+        half = (b - a) // 2
+        median = np.partition(vals, half)[half]
+        seg = order[a:b].copy()  # below the median, then equal to it, then above (O(n) per node)
+        p = a
         for i in range(b - a):
-            order[a + i] = seg[srt[i]]
-        mid = a + (b - a) // 2
+            if vals[i] < median:
+                order[p] = seg[i]
+                p += 1
+        for i in range(b - a):
+            if vals[i] == median:
+                order[p] = seg[i]
+                p += 1
+        for i in range(b - a):
+            if vals[i] > median:
+                order[p] = seg[i]
+                p += 1
+        mid = a + half
         l, r = count, count + 1
         count += 2
         lo[l], hi[l] = a, mid
@@ -85,18 +99,18 @@ def build_tree(data, leaf_size):
         stack[top] = l
         stack[top + 1] = r
         top += 2
-    points = np.empty((n, d))
+    points = np.empty((n, d + 1))
     for i in range(n):
         for j in range(d):
             points[i, j] = data[order[i], j]
-    nodes = np.empty((count, 4), np.int64)
-    boxes = np.empty((count, 2, d))
+        points[i, d] = order[i]
+    nodes = np.empty((count, 4 + 2 * d))
     for c in range(count):
         nodes[c, 0], nodes[c, 1], nodes[c, 2], nodes[c, 3] = lo[c], hi[c], left[c], right[c]
         for j in range(d):
-            boxes[c, 0, j] = bmin[c, j]
-            boxes[c, 1, j] = bmax[c, j]
-    return points, order, nodes, boxes
+            nodes[c, 4 + j] = bmin[c, j]
+            nodes[c, 4 + d + j] = bmax[c, j]
+    return points, nodes
 
 
 @njit(cache=True, inline="always")
@@ -119,16 +133,14 @@ def _insert(best_d, best_i, found, k, dist, idx):
 
 
 @njit(cache=True)
-def query_tree(points, order, nodes, boxes, qw, alive, k, max_d2, out_i, out_d):
+def query_tree(points, nodes, qw, alive, k, max_d2):
     """The ``k`` nearest alive points to ``q = qw[0]`` within ``max_d2`` (squared distance
-    weighted by ``w = qw[1]``). Fills ``out_i``/``out_d`` (length >= k) and returns how
-    many were found. (Few arguments: each costs dispatch time when called from Python.)
-    """
+    weighted by ``w = qw[1]``): (ids, squared distances), nearest first."""
     q = qw[0]
     w = qw[1]
-    d = points.shape[1]
-    best_d = out_d
-    best_i = out_i
+    d = q.shape[0]
+    best_d = np.empty(k)
+    best_i = np.empty(k, np.int64)
     found = 0
     stack = np.empty(128, np.int64)
     stack_d = np.empty(128)
@@ -138,14 +150,13 @@ def query_tree(points, order, nodes, boxes, qw, alive, k, max_d2, out_i, out_d):
     while top > 0:
         top -= 1
         node = stack[top]
-        nd = stack_d[top]
         bound = best_d[k - 1] if found == k else max_d2
-        if nd > bound:
+        if stack_d[top] > bound:
             continue
-        l = nodes[node, 2]
-        if l < 0:
-            for i in range(nodes[node, 0], nodes[node, 1]):
-                idx = order[i]
+        left = np.int64(nodes[node, 2])
+        if left < 0:
+            for i in range(np.int64(nodes[node, 0]), np.int64(nodes[node, 1])):
+                idx = np.int64(points[i, d])
                 if not alive[idx]:
                     continue
                 s = 0.0
@@ -155,40 +166,42 @@ def query_tree(points, order, nodes, boxes, qw, alive, k, max_d2, out_i, out_d):
                 if s <= max_d2:
                     found = _insert(best_d, best_i, found, k, s, idx)
             continue
-        r = nodes[node, 3]
+        right = np.int64(nodes[node, 3])
         dl = 0.0
         dr = 0.0
         for j in range(d):
-            t = boxes[l, 0, j] - q[j]
+            t = nodes[left, 4 + j] - q[j]
             if t < 0.0:
-                t = q[j] - boxes[l, 1, j]
+                t = q[j] - nodes[left, 4 + d + j]
                 if t < 0.0:
                     t = 0.0
             dl += w[j] * t * t
-            t = boxes[r, 0, j] - q[j]
+            t = nodes[right, 4 + j] - q[j]
             if t < 0.0:
-                t = q[j] - boxes[r, 1, j]
+                t = q[j] - nodes[right, 4 + d + j]
                 if t < 0.0:
                     t = 0.0
             dr += w[j] * t * t
         if top + 2 > stack.shape[0]:  # deeper than 64 levels: cannot happen for n < 2**60
             break
         if dl <= dr:  # the nearer child is popped first
-            stack[top], stack_d[top] = r, dr
-            stack[top + 1], stack_d[top + 1] = l, dl
+            stack[top], stack_d[top] = right, dr
+            stack[top + 1], stack_d[top + 1] = left, dl
         else:
-            stack[top], stack_d[top] = l, dl
-            stack[top + 1], stack_d[top + 1] = r, dr
+            stack[top], stack_d[top] = left, dl
+            stack[top + 1], stack_d[top + 1] = right, dr
         top += 2
-    return found
+    return best_i[:found], best_d[:found]
 
 
 @njit(cache=True)
-def query_brute(data, qw, alive, k, max_d2, out_i, out_d):
-    """Same answer as ``query_tree``, by looking at every point of ``data`` (n, d)."""
+def query_brute(data, qw, alive, k, max_d2):
+    """Same answer as ``query_tree``, by looking at every row of ``data`` (n, d)."""
     n, d = data.shape
     q = qw[0]
     w = qw[1]
+    best_d = np.empty(k)
+    best_i = np.empty(k, np.int64)
     found = 0
     for idx in range(n):
         if not alive[idx]:
@@ -198,5 +211,5 @@ def query_brute(data, qw, alive, k, max_d2, out_i, out_d):
             t = data[idx, j] - q[j]
             s += w[j] * t * t
         if s <= max_d2:
-            found = _insert(out_d, out_i, found, k, s, idx)
-    return found
+            found = _insert(best_d, best_i, found, k, s, idx)
+    return best_i[:found], best_d[:found]

@@ -120,6 +120,21 @@ def mel_filters(n: int, sr: int) -> np.ndarray:
     return np.ascontiguousarray(np.maximum(0.0, np.minimum(up, down)))
 
 
+@lru_cache(maxsize=8)
+def _mel_sparse(n: int, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """``mel_filters`` as (band, weight) pairs per bin, for ``_analysis_kernels.mel_bands``."""
+    fb = mel_filters(n, sr)
+    band = np.full((fb.shape[1], 2), -1, np.int64)
+    weight = np.zeros((fb.shape[1], 2))
+    for k in range(fb.shape[1]):
+        nz = np.nonzero(fb[:, k])[0]
+        if nz.size > 2:
+            raise AssertionError("mel filters overlap more than their neighbours")
+        band[k, :nz.size] = nz
+        weight[k, :nz.size] = fb[nz, k]
+    return band, weight
+
+
 @lru_cache(maxsize=2)
 def dct_matrix(n_out: int = N_MFCC, n_in: int = N_MEL) -> np.ndarray:
     """Orthonormal DCT-II, (n_out, n_in)."""
@@ -161,18 +176,26 @@ def _spectra(xp: np.ndarray, n_frames: int, n: int, hop: int, sr: int):
     spread, flatness and mel-band energies. ``xp`` is the sound with ``n`` zeros either side."""
     from ..bank._descriptor_kernels import frames, spectral_stats
     from ..bank.descriptors import _spectral_tables
+    from ._analysis_kernels import mel_bands
 
     window, freqs, edges = _spectral_tables(n, sr)
-    fb_t = np.ascontiguousarray(mel_filters(n, sr).T)
+    band, weight = _mel_sparse(n, sr)
     starts = np.arange(n_frames, dtype=np.int64) * hop + (n - n // 2)
     parts, mels = [], []
     for c in range(0, n_frames, _CHUNK):
         spec = np.fft.rfft(frames(xp, starts[c:c + _CHUNK], n, window), axis=1)
         p = spec.real ** 2 + spec.imag ** 2
         parts.append(spectral_stats(p, freqs, edges))
-        mels.append(p @ fb_t)
+        mels.append(mel_bands(p, band, weight, N_MEL))
     energy, centroid, spread, flat = (np.concatenate(k) for k in zip(*parts))
     return energy, centroid, spread, flat, np.concatenate(mels)
+
+
+def _fast_size(n: int) -> int:
+    """The smallest 2**a or 3 * 2**a >= n (sizes pocketfft transforms fast)."""
+    pow2 = 1 << (n - 1).bit_length()
+    three = 3 * (pow2 // 4)
+    return three if three >= n else pow2
 
 
 def _unit_pitch(xp, n, hop, sr, first, count, energy):
@@ -198,7 +221,7 @@ def _unit_pitch(xp, n, hop, sr, first, count, energy):
     owner_a = np.concatenate(owner)
     f0 = np.empty(fidx.shape[0])
     conf = np.empty(fidx.shape[0])
-    nfft = 2 * npf
+    nfft = _fast_size(npf + tmax + 2)  # enough zeros that lags up to tmax + 1 do not wrap
     for c in range(0, fidx.shape[0], _CHUNK):
         starts = fidx[c:c + _CHUNK] * hop  # in xp: centre f*hop of the sound, minus n, plus n
         spec = np.fft.rfft(frames(xp, starts, npf, window), nfft, axis=1)

@@ -109,24 +109,33 @@ class CorpusPattern(Pattern):
         targets = parts[0]
         for p in parts[1:]:
             targets = targets.set(p)
-        self._validate(targets)
         out = self._with(targets)
         if weights is not None:
-            out = out.weights(**weights)
+            return out.weights(**weights)
+        out._prepare()
         return out
 
-    def _validate(self, targets: Pattern) -> None:
+    def _prepare(self) -> None:
         """Raise now (in the performer's line) for unknown words or descriptors (those of
-        the first 16 cycles; a later one makes the scheduler keep the last good pattern)."""
+        the first 16 cycles; a later one makes the scheduler keep the last good pattern),
+        and build the corpus and the index trees those targets use now, on this thread,
+        not in the middle of scheduling."""
         from .space import _expand, keyword_column
 
-        for h in targets.query_arc(0, 16):
+        keys = set()
+        for h in self.targets.query_arc(0, 16):
             key = _target_key(h.value)
-            if key is None:
+            if key is None or key in keys:
                 continue
+            keys.add(key)
             _expand(key[0])
             for name, _ in key[1]:
                 keyword_column(name)
+        data = self.corpus.data
+        dims = {data.space.query(k[0], dict(k[1]), dict(self.options.weights)).dims for k in keys}
+        for d in dims:
+            if d and len(data) >= data.index.brute_below:
+                data.index.tree(d)
 
     def k(self, n: int) -> CorpusPattern:
         """Pick among the ``n`` nearest units (1: always the nearest)."""
@@ -158,7 +167,9 @@ class CorpusPattern(Pattern):
                 raise ValueError(f"weight of {key!r} must be >= 0, got {value!r}")
         merged = dict(self.options.weights)
         merged.update({k: float(v) for k, v in weights.items()})
-        return self._with(weights=tuple(sorted(merged.items())))
+        out = self._with(weights=tuple(sorted(merged.items())))
+        out._prepare()
+        return out
 
     def xfade(self, seconds: float) -> CorpusPattern:
         """Fade-in and fade-out of each unit (attack and release), seconds."""
@@ -182,9 +193,9 @@ class CorpusPattern(Pattern):
         if query.empty:
             return np.nonzero(data.index.alive)[0]
         max_d2 = math.inf if opts.radius is None else opts.radius ** 2
-        ids, _ = data.index.query(query.dims, query.q, query.weights, opts.k, max_d2)
+        ids, _ = data.index.query_qw(query.dims, query.qw, opts.k, max_d2)
         if ids.size == 0:
-            ids, _ = data.index.query(query.dims, query.q, query.weights, 1)
+            ids, _ = data.index.query_qw(query.dims, query.qw, 1)
         return ids
 
     def _choose(self, data, key, onset, seed, history) -> int | None:
@@ -229,6 +240,7 @@ class CorpusPattern(Pattern):
         taboo = self.options.taboo > 0
         out = []
         seen: dict = {}
+        tables: dict = {}  # block -> its choices, for this query
         for h in haps:
             key = _target_key(h.value)
             if key is None:
@@ -238,7 +250,11 @@ class CorpusPattern(Pattern):
                 where = (onset, h.whole.end if h.whole is not None else None, key)
                 occurrence = seen.get(where, 0)
                 seen[where] = occurrence + 1
-                unit = self._block(data, onset, state, seed).get((*where, occurrence))
+                block = math.floor(onset / self.options.taboo_cycles)
+                table = tables.get(block)
+                if table is None:
+                    table = tables[block] = self._block(data, block, state, seed)
+                unit = table.get((*where, occurrence))
                 if unit is None:
                     unit = self._choose(data, key, onset, seed, ())
             else:
@@ -247,10 +263,9 @@ class CorpusPattern(Pattern):
                 out.append(Hap(h.whole, h.part, self._value(data, unit, key), h.context))
         return out
 
-    def _block(self, data, onset, state: State, seed) -> dict:
-        """The taboo-aware choices of every onset in the block holding ``onset``."""
+    def _block(self, data, block: int, state: State, seed) -> dict:
+        """The taboo-aware choices of every onset in block ``block`` (of ``taboo_cycles``)."""
         size = self.options.taboo_cycles
-        block = math.floor(Fraction(onset) / size)
         memo_key = (block, seed, id(data), self.corpus.revision)
         with self._lock:
             table = self._memo.get(memo_key)

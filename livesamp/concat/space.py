@@ -123,6 +123,16 @@ class Query:
     weights: np.ndarray
 
     @property
+    def qw(self) -> np.ndarray:
+        """``q`` and ``weights`` stacked (2, len(dims)), made once (``UnitIndex.query_qw``)."""
+        cached = self.__dict__.get("_qw")
+        if cached is None:
+            cached = np.ascontiguousarray(np.stack([self.q, self.weights]).reshape(2, len(self.dims)),
+                                          dtype=np.float64)
+            object.__setattr__(self, "_qw", cached)
+        return cached
+
+    @property
     def empty(self) -> bool:
         return not self.dims
 
