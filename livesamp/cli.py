@@ -44,10 +44,21 @@ def _write_audio(path: str, audio, sr: int) -> None:
         raise
 
 
+def _first_run_notice() -> None:
+    """Say so when numba has no cached engine kernels yet: the first run compiles them."""
+    from pathlib import Path
+
+    cache = Path(__file__).resolve().parent / "engine" / "__pycache__"
+    if not any(cache.glob("*.nbi")):
+        print("livesamp: first run: compiling the audio engine (about 30 s, once; later starts "
+              "take about a second)", file=sys.stderr)
+
+
 def _cmd_render(args) -> int:
     from .render import render
 
     pattern = evaluate_expression(args.pattern)
+    _first_run_notice()
     t0 = time.perf_counter()
     audio = render(pattern, cycles=args.cycles, cps=args.cps, sr=args.sr, banks=args.bank or None,
                    tail_s=args.tail)
@@ -63,6 +74,7 @@ def _cmd_render(args) -> int:
 def _cmd_play(args) -> int:
     from .live.session import Session
 
+    _first_run_notice()
     source = args.pattern
     session = Session(sr=args.sr, cps=args.cps, banks=args.bank or None, blocksize=args.blocksize)
     if os.path.isfile(source):
