@@ -127,6 +127,11 @@ class LiveOutput:
     def device(self):
         return self._stream.device
 
+    def stream_time(self) -> float:
+        """PortAudio's stream clock (Pa_GetStreamTime), the clock its DAC times use; the OSC
+        server maps timetags to frames with it."""
+        return self._stream.time
+
     @property
     def callbacks(self) -> int:
         return self.engine.callbacks
