@@ -14,9 +14,9 @@ Messages (`event:` name, JSON `data:`):
 
 - ``state``: the snapshot a page starts from: ``slots``, ``console``, ``cards``, ``cps``.
 - ``slots``: ``[{slot, v, code, atoms: [[start, end], ...], muted, audible}]`` (active slots).
-- ``hits``: ``{hits: [{s, v, a, at, in, d, n, k}], cards: {k: card}}``: slot label, code
-  version, atom indices, heard at (Unix s), in (ms from sending), duration (ms), sample
-  name, card key.
+- ``hits``: ``{hits: [{s, v, a, at, in, c, d, n, k}], cards: {k: card}}``: slot label,
+  code version, atom indices, heard at (Unix s), in (ms from sending), the hap's cycle,
+  duration (ms), sample name, card key.
 - ``console``: one evaluated input ``{n, text, ok, error}``.
 - ``meters``: ``{lv: {slot: dB}, m: {peak, rms, wave, spec} or null, cyc, cps}``.
 """
@@ -102,6 +102,8 @@ class StageHub:
         self.bytes_sent = 0
         self.dropped_clients = 0
         self.dropped_hits = 0
+        self.clock_resets = 0
+        self.leads_ms: deque = deque(maxlen=4096)   # how long before its output time each hit left
         self._lock = threading.RLock()
         self._clients: list[Client] = []
         self._console: deque = deque(maxlen=self.console_lines)
@@ -124,6 +126,7 @@ class StageHub:
 
         session = self.session
         self._clock = stream_clock_for(session)
+        self._xruns = session.engine.stats(reset_peak=False)["xruns"]
         self._meter = MasterMeter(output_tap_reader(session.output), session.sr)
         self._check_slots()
         self._sub = session.notices.subscribe("stage", maxsize=512)
@@ -215,6 +218,7 @@ class StageHub:
                 if now >= next_slots:
                     next_slots = now + 0.05
                     self._check_slots()
+                    self._check_xruns()
                 if hits:
                     self._send_hits(hits, new_cards)
                 if now >= next_meter:
@@ -236,7 +240,8 @@ class StageHub:
             slot = int(row[L.N_SLOT])
             at = clock.time_of(float(row[L.N_FRAME]))
             self._levels.start(slot, int(row[L.N_VOICE]), trigger_amp(info.value), at)
-            hit = {"s": _label(slot), "at": round(at, 4), "d": round(1000 * info.duration_s),
+            hit = {"s": _label(slot), "at": round(at, 4), "c": round(info.cycle, 4),
+                   "d": round(1000 * info.duration_s),
                    "n": info.name, "k": self._card_key(info.sample, new_cards)}
             view = self._views.get(slot)
             if view is not None:
@@ -267,7 +272,20 @@ class StageHub:
         now = time.time()
         for h in hits:
             h["in"] = round(1000 * (h["at"] - now))
+            self.leads_ms.append(h["in"])
         self._broadcast("hits", {"hits": hits, "cards": new_cards})
+
+    def _check_xruns(self) -> None:
+        """After an xrun the stream's frames moved against the system clock: measure afresh
+        (the measured clock would otherwise keep the old offset for its whole window)."""
+        from ...osc.timing import stream_clock_for
+
+        xruns = self.session.engine.stats(reset_peak=False)["xruns"]
+        if xruns != self._xruns:
+            self._xruns = xruns
+            self.clock_resets += 1
+            self._clock = stream_clock_for(self.session)
+            self._clock.observe()
 
     def _send_meters(self) -> None:
         now = time.time()

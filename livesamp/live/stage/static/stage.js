@@ -11,11 +11,11 @@
   const MAX_CARDS = 4, KEEP = 4000;
 
   // what tests (and the curious) can read: message counts, latencies (s), lit atoms
-  const S = window.__stage = { msgs: {}, bytes: 0, lat: [], paint: [], arrive: [], lit: [], cardsShown: [],
-                               connected: false, opened: 0 };
+  const S = window.__stage = { msgs: {}, bytes: 0, lat: [], arrive: [], lit: [], cardsShown: [],
+                               connected: false, opened: 0, frames: 0 };
   const keep = (arr, x) => { arr.push(x); if (arr.length > KEEP) arr.splice(0, arr.length - KEEP); };
 
-  let slots = new Map();        // label -> {v, row, atoms: [span], meter, offAt: [ms]}
+  let slots = new Map();        // label -> {v, row, atoms: [span], meter, shownLevel}
   const cards = new Map();      // key -> card data
   let offsets = [];             // receipt - send (ms), for the server-to-page clock offset
 
@@ -65,7 +65,7 @@
         pre.className = "code";
         const atoms = buildCode(pre, d.code, d.atoms);
         row.append(label, pre);
-        s = { v: d.v, row, atoms, meter: bar, offAt: atoms.map(() => 0), level: -60 };
+        s = { v: d.v, row, atoms, meter: bar };
       }
       s.row.classList.toggle("muted", d.muted);
       s.row.classList.toggle("inaudible", !d.muted && !d.audible);
@@ -94,29 +94,50 @@
     const off = serverOffset();
     for (const h of d.hits) {
       keep(S.arrive, received / 1000 - h.at);
-      const delay = h.at * 1000 + off - Date.now();
-      if (delay > 2) setTimeout(() => light(h, off), delay);
-      else light(h, off);
+      due.push([h.at * 1000 + off, h, off]);
     }
+    queueFrame();
   }
 
-  function light(h, off) {
+  // Changes are made in animation frames, all of a frame's at once (one style and layout pass
+  // per frame however busy the slots): a hit lights in the frame nearest its output time.
+  const due = [];               // [page time (ms) it is heard, hit, offset]
+  const lit = new Set();        // atom spans lit now (span._off: when to put them out)
+  let frameQueued = false;
+  const queueFrame = () => { if (!frameQueued) { frameQueued = true; requestAnimationFrame(frame); } };
+
+  function frame() {
+    frameQueued = false;
+    S.frames++;
     const now = Date.now();
+    let k = 0;
+    for (const item of due) {
+      if (item[0] <= now + 8) light(item[1], item[2], now);
+      else due[k++] = item;
+    }
+    due.length = k;
+    for (const el of lit) {
+      if (el._off <= now) { el.classList.remove(el._cls); lit.delete(el); }
+    }
+    if (due.length || lit.size) queueFrame();
+  }
+
+  function light(h, off, now) {
     keep(S.lat, (now - off) / 1000 - h.at);
-    requestAnimationFrame(() => keep(S.paint, (Date.now() - off) / 1000 - h.at));
     const s = slots.get(h.s);
     if (s && s.v === h.v && h.a) {
       const hold = Math.min(1500, Math.max(80, 0.92 * (h.d || 120)));
       for (const i of h.a) {
         const span = s.atoms[i];
         if (!span) continue;
-        span.classList.add("on");
-        s.offAt[i] = now + hold;
-        setTimeout(() => { if (Date.now() >= s.offAt[i] - 1) span.classList.remove("on"); }, hold);
+        if (!lit.has(span)) span.classList.add("on");
+        span._cls = "on";
+        span._off = now + hold;
+        lit.add(span);
       }
-      keep(S.lit, [h.s, h.v, h.a.join(","), h.at, now / 1000]);
+      keep(S.lit, [h.s, h.v, h.a.join(","), h.at, now / 1000, h.c]);
     }
-    if (h.k) showCard(h.k);
+    if (h.k) showCard(h.k, now);
   }
 
   // -- provenance cards ------------------------------------------------------------------------
@@ -148,22 +169,47 @@
     return el;
   }
 
-  function showCard(k) {
-    let el = cardsEl.querySelector(`[data-key="${CSS.escape(k)}"]`);
+  // A card stays up at least DWELL ms, so with many sounds the cards take turns (the one played
+  // least recently goes) instead of flickering; a sound whose turn has not come shows later.
+  const DWELL = 3000;
+  const shownCards = new Map();   // key -> card element on screen
+  let cardRoom = MAX_CARDS;        // how many fit (learnt when one did not: no layout reads per hit)
+  addEventListener("resize", () => { cardRoom = MAX_CARDS; });
+
+  function showCard(k, now) {
+    const ping = now !== undefined;
+    now = ping ? now : Date.now();
+    let el = shownCards.get(k);
     if (!el) {
       const c = cards.get(k);
       if (!c) return;
-      el = cardElement(c);
-      cardsEl.prepend(el);
-      while (cardsEl.children.length > MAX_CARDS ||
-             (cardsEl.children.length > 1 && cardsEl.scrollHeight > cardsEl.clientHeight + 2)) {
-        cardsEl.lastElementChild.remove();
+      if (shownCards.size >= cardRoom) {
+        let old = null;
+        for (const e of shownCards.values()) {
+          if (now - e._since >= DWELL && (!old || e._played < old._played)) old = e;
+        }
+        if (!old) return;
+        old.remove();
+        shownCards.delete(old.dataset.key);
       }
-      keep(S.cardsShown, [k, c.name, Date.now() / 1000]);
+      el = cardElement(c);
+      el._since = now;
+      cardsEl.prepend(el);
+      shownCards.set(k, el);
+      while (shownCards.size > 1 && cardsEl.scrollHeight > cardsEl.clientHeight + 2) {
+        const last = cardsEl.lastElementChild;
+        last.remove();
+        shownCards.delete(last.dataset.key);
+        cardRoom = shownCards.size;
+      }
+      keep(S.cardsShown, [k, c.name, now / 1000]);
     }
-    el.classList.add("ping");
-    clearTimeout(el._ping);
-    el._ping = setTimeout(() => el.classList.remove("ping"), 120);
+    el._played = now;
+    if (!ping) return;
+    if (!lit.has(el)) el.classList.add("ping");
+    el._cls = "ping";
+    el._off = now + 120;
+    lit.add(el);
   }
 
   // -- console -------------------------------------------------------------------------------
@@ -182,48 +228,47 @@
     while (consoleEl.children.length > 5) consoleEl.firstElementChild.remove();
   }
 
-  // -- meters and the master scope ----------------------------------------------------------
-  let master = null;
-  const shown = { spec: [], wave: [], peak: -60 };
-  const pct = (db) => Math.max(0, Math.min(100, (db + 60) / 60 * 100));
+  // -- meters and the master scope: drawn when meter data comes (20 Hz), not every frame ---------
+  const shown = { spec: [], peak: -60 };
+  const frac = (db) => Math.max(0, Math.min(1, (db + 60) / 60));
+  const ctx = viz.getContext("2d");
 
   function onMeters(d) {
-    clockEl.textContent = `cycle ${Math.floor(d.cyc)} · ${d.cps.toFixed(3)} cps`;
-    for (const [label, s] of slots) s.level = d.lv[label] ?? -60;
-    master = d.m;
+    const clock = `cycle ${Math.floor(d.cyc)} · ${d.cps.toFixed(3)} cps`;
+    if (clockEl.textContent !== clock) clockEl.textContent = clock;
+    for (const [label, s] of slots) {
+      const level = Math.max(d.lv[label] ?? -60, (s.shownLevel ?? -60) - 4);   // falls 80 dB/s
+      if (level !== s.shownLevel) {
+        s.shownLevel = level;
+        s.meter.style.transform = `scaleX(${frac(level).toFixed(3)})`;
+      }
+    }
+    if (d.m) drawScope(d.m);
   }
 
-  function draw() {
-    for (const s of slots.values()) {
-      s.shownLevel = Math.max(s.level, (s.shownLevel ?? -60) - 1.2);
-      s.meter.style.width = pct(s.shownLevel) + "%";
-    }
-    const ctx = viz.getContext("2d");
-    const w = viz.width = viz.clientWidth, h = viz.height = viz.clientHeight;
+  function drawScope(m) {
+    const w = viz.clientWidth, h = viz.clientHeight;
+    if (viz.width !== w || viz.height !== h) { viz.width = w; viz.height = h; }
     ctx.clearRect(0, 0, w, h);
-    if (master) {
-      const spec = master.spec, n = spec.length;
-      for (let i = 0; i < n; i++) shown.spec[i] = Math.max(spec[i], (shown.spec[i] ?? -60) - 1.5);
-      shown.peak = Math.max(master.peak, shown.peak - 1.0);
-      ctx.fillStyle = "rgba(111, 195, 223, 0.28)";
-      const bw = w / n;
-      for (let i = 0; i < n; i++) {
-        const bh = pct(shown.spec[i]) / 100 * h;
-        ctx.fillRect(i * bw + 1, h - bh, bw - 2, bh);
-      }
-      ctx.strokeStyle = "#e8e6e1";
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      master.wave.forEach((v, i) => {
-        const x = i / (master.wave.length - 1) * w, y = h / 2 - v / 100 * (h / 2 - 2);
-        i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
-      });
-      ctx.stroke();
-      masterEl.style.height = pct(shown.peak) + "%";
+    const n = m.spec.length, bw = w / n;
+    ctx.fillStyle = "rgba(111, 195, 223, 0.28)";
+    for (let i = 0; i < n; i++) {
+      shown.spec[i] = Math.max(m.spec[i], (shown.spec[i] ?? -60) - 5);
+      const bh = frac(shown.spec[i]) * h;
+      ctx.fillRect(i * bw + 1, h - bh, bw - 2, bh);
     }
-    requestAnimationFrame(draw);
+    ctx.strokeStyle = "#e8e6e1";
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    m.wave.forEach((v, i) => {
+      const x = i / (m.wave.length - 1) * w, y = h / 2 - v / 100 * (h / 2 - 2);
+      i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
+    });
+    ctx.stroke();
+    shown.peak = Math.max(m.peak, shown.peak - 3);
+    masterEl.style.transform = `scaleY(${frac(shown.peak).toFixed(3)})`;
   }
-  requestAnimationFrame(draw);
+
 
   // -- the stream -------------------------------------------------------------------------------
   function count(type, ev) {
@@ -244,6 +289,7 @@
       consoleEl.textContent = "";
       d.console.forEach(addConsole);
       cardsEl.textContent = "";
+      shownCards.clear();
       for (const c of d.cards) cards.set(c.k, c);
       d.cards.slice(-MAX_CARDS).forEach((c) => showCard(c.k));
     });
