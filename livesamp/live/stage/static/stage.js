@@ -73,10 +73,21 @@
       next.set(d.slot, s);
     }
     slots = next;
-    const n = Math.max(1, list.length);
-    const size = Math.max(1.0, Math.min(2.8, (slotsEl.clientHeight / 16) / (n * 1.75)));
-    document.documentElement.style.setProperty("--code-size", size.toFixed(2) + "rem");
+    lastList = list;
+    fitCode();
   }
+
+  // the largest type with which every slot's code fits: its longest line across, all rows down
+  let lastList = [];
+  function fitCode() {
+    const rows = Math.max(1, lastList.reduce((n, d) => n + (d.code.match(/\n/g) || []).length + 1, 0));
+    const longest = Math.max(12, ...lastList.flatMap((d) => d.code.split("\n").map((l) => l.length)));
+    const byHeight = slotsEl.clientHeight / (rows * 1.3 + lastList.length * 0.35);
+    const byWidth = slotsEl.clientWidth / (longest * 0.61 + 3.2);   // monospace advance ~0.6 em
+    const px = Math.max(14, Math.min(46, byHeight, byWidth));
+    document.documentElement.style.setProperty("--code-size", px.toFixed(1) + "px");
+  }
+  addEventListener("resize", fitCode);
 
   // -- hits: light atoms when they are heard -------------------------------------------------
   function serverOffset() {   // page clock minus server clock, transit-free estimate (ms)
