@@ -43,7 +43,8 @@ def _stage(lines, cps=1.0):
 
 
 def test_the_page_shows_the_code_lights_it_in_step_and_says_where_sounds_came_from(tmp_path):
-    session, stage = _stage(['d1 << "thud tss tsk tss"', 'd2 << s("big_swoosh(3,8)").gain(0.9)',
+    session, stage = _stage(['"<img src=x onerror=alert(1)>"',                # shown as text, never markup
+                             'd1 << "thud tss tsk tss"', 'd2 << s("big_swoosh(3,8)").gain(0.9)',
                              'd3 << "thud [tss"'])     # a typo, shown calmly in the console
     try:
         with Chromium(1280, 720) as page:
@@ -77,6 +78,11 @@ def test_the_page_shows_the_code_lights_it_in_step_and_says_where_sounds_came_fr
                 shot = page.screenshot()
             cards = page.evaluate("[...document.querySelectorAll('.card')].map(c => c.innerText)")
             console = page.evaluate("[...document.querySelectorAll('#console .line')].map(l => l.innerText)")
+            assert page.evaluate("document.querySelectorAll('img').length") == 0
+            assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(16, 18, 22)"
+            page.navigate(stage.url + "?transparent=1")
+            page.wait_for("window.__stage && __stage.connected")
+            assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgba(0, 0, 0, 0)"
     finally:
         stage.stop()
         session.stop()
@@ -94,6 +100,7 @@ def test_the_page_shows_the_code_lights_it_in_step_and_says_where_sounds_came_fr
     assert len({name for _k, name, _t in stats["cardsShown"]} & played) >= 3
     assert all("synthesised by livesamp's default bank" in c and "CC0-1.0" in c for c in cards)
     assert console[-1].startswith('d3 << "thud [tss"') and "mini-notation" in console[-1]
+    assert console[0] == '"<img src=x onerror=alert(1)>"'
     # latency: the animation frame that lights an atom is within 50 ms of the sound's output time
     # (it may be up to 8 ms early: the frame nearest the output time)
     lat = stats["lat"]

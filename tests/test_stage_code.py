@@ -101,3 +101,12 @@ def test_publishing_a_private_or_unknown_field_is_refused():
             check_publish(bad)
     with pytest.raises(ValueError, match="unknown provenance field 'licnce'"):
         check_publish("licnce")
+
+
+@pytest.mark.parametrize("module", ["code", "publish"])
+def test_doc_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"livesamp.live.stage.{module}"), verbose=False)
+    assert result.failed == 0 and result.attempted > 0
