@@ -8,7 +8,10 @@ cycle), and each hap's value is the unit, as the controls a sampler voice plays:
      "unit_id": 211, "unit_corpus": "default", "unit_target": "bright"}
 
 so the scheduler packs it as any sample (no change there), and every played unit names
-its source sample and where in it (``EventInfo.sample`` and ``.value``).
+its source sample and where in it (``EventInfo.sample`` and ``.value``). ``begin`` is the
+unit's start; ``end`` lies ``xfade`` seconds past the unit's end where its sample goes on,
+so the unit plays whole and its release (``.xfade(s)``, default 5 ms, also the attack)
+overlaps whatever follows it.
 
 The choice is a pure function of the target, the hap's onset and the seed: the k nearest
 units (``.k(n)``, default 4) within ``.radius(r)`` (scaled units; when none is that near,
@@ -221,8 +224,10 @@ class CorpusPattern(Pattern):
 
     def _value(self, data, unit: int, key) -> dict:
         src = data.source_of(unit)
-        begin, end = data.bounds(unit)
+        frames = float(data.source_frames[data.unit_source[unit]])
         xf = self.options.xfade_s
+        begin = float(data.starts[unit]) / frames
+        end = min(1.0, (float(data.ends[unit]) + round(xf * data.sr)) / frames)  # the fade-out follows the unit
         value = {"s": src.name, "n": src.index, "begin": begin, "end": end, "attack": xf, "release": xf,
                  "unit_id": unit, "unit_corpus": self.corpus.name}
         label = ":".join(key[0]) + "".join(f" {k}={v:g}" for k, v in key[1])
