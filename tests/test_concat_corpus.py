@@ -182,6 +182,10 @@ def test_taboo_avoids_repeats_and_is_pure(known):
         assert len(set(ids)) == 6, ids  # 8 candidates, no repeat within 5 onsets
     assert [h.value["unit_id"] for h in pat.query_arc(Fraction(1, 2), 1)] == \
            [h.value["unit_id"] for h in pat.query_arc(0, 1) if h.whole.begin >= Fraction(1, 2)]
+    whole = [h.value["unit_id"] for h in corpus(c).target("tonal*6").k(8).taboo(5, cycles=2).query_arc(0, 4)]
+    fresh = corpus(c).target("tonal*6").k(8).taboo(5, cycles=2)  # no memo: pieces query their blocks
+    pieces = [h.value["unit_id"] for t in range(12) for h in fresh.query_arc(Fraction(t, 3), Fraction(t + 1, 3))]
+    assert sorted(pieces) == sorted(whole) and pieces == whole
     tight = corpus(c).target("high*4").k(2).taboo(1)  # only 2 candidates: they alternate
     ids = [h.value["unit_id"] for h in sorted(tight.query_arc(0, 1), key=lambda h: h.whole.begin)]
     assert all(a != b for a, b in zip(ids, ids[1:]))

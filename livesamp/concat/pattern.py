@@ -31,6 +31,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,8 +59,21 @@ class SelectOptions:
     xfade_s: float = 0.005
 
 
+@lru_cache(maxsize=1024)
+def _words_key(value) -> tuple:
+    return _target_key_of(value)
+
+
 def _target_key(value):
     """A target hap value -> (words, numbers) hashable, or None for no hap."""
+    if isinstance(value, str):
+        return _words_key(value)
+    if isinstance(value, list):
+        return _words_key(tuple(value))
+    return _target_key_of(value)
+
+
+def _target_key_of(value):
     if value is None:
         return None
     if isinstance(value, dict):
@@ -103,8 +117,8 @@ class CorpusPattern(Pattern):
         ``centroid="<500 4000>"``). Structure comes from ``words``, else from the first
         keyword. ``weights``: {descriptor: weight} (default 1 for each one set)."""
         parts = []
-        if words is not None:
-            parts.append(reify(words).fmap(lambda v: {"_words": v}))
+        if words is not None:  # words alone stay plain values (their keys are memoised)
+            parts.append(reify(words) if not numbers else reify(words).fmap(lambda v: {"_words": v}))
         for key, value in numbers.items():
             parts.append(reify(value).fmap(lambda v, key=key: {key: v}))
         if not parts:
@@ -258,7 +272,7 @@ class CorpusPattern(Pattern):
                 block = math.floor(onset / self.options.taboo_cycles)
                 table = tables.get(block)
                 if table is None:
-                    table = tables[block] = self._block(data, block, state, seed)
+                    table = tables[block] = self._block(data, block, state, seed, haps)
                 unit = table.get((*where, occurrence))
                 if unit is None:
                     unit = self._choose(data, key, onset, seed, ())
@@ -268,8 +282,10 @@ class CorpusPattern(Pattern):
                 out.append(Hap(h.whole, h.part, self._value(data, unit, key), h.context))
         return out
 
-    def _block(self, data, block: int, state: State, seed) -> dict:
-        """The taboo-aware choices of every onset in block ``block`` (of ``taboo_cycles``)."""
+    def _block(self, data, block: int, state: State, seed, haps=()) -> dict:
+        """The taboo-aware choices of every onset in block ``block`` (of ``taboo_cycles``).
+        ``haps``: those of a query; if its span holds the whole block, they are the block's
+        (no second query: a scheduler asking for whole cycles pays for one)."""
         size = self.options.taboo_cycles
         memo_key = (block, seed, id(data), self.corpus.revision)
         with self._lock:
@@ -277,9 +293,12 @@ class CorpusPattern(Pattern):
             if table is not None:
                 self._memo.move_to_end(memo_key)
                 return table
-        begin = block * size
-        span = TimeSpan(Fraction(begin), Fraction(begin + size))
-        onsets = [h for h in self.targets.query(State(span, state.controls)) if h.has_onset()]
+        begin, end = block * size, (block + 1) * size
+        if state.span.begin <= begin and state.span.end >= end:
+            onsets = [h for h in haps if h.has_onset() and begin <= h.whole.begin < end]
+        else:
+            onsets = [h for h in self.targets.query(State(TimeSpan(Fraction(begin), Fraction(end)), state.controls))
+                      if h.has_onset()]
         onsets.sort(key=lambda h: h.whole.begin)  # stable: stacked haps keep their order
         table, history, seen = {}, [], {}
         for h in onsets:
