@@ -21,6 +21,13 @@ __all__ = ["TriggerPacker", "EventInfo", "SampleIds"]
 
 _UNITS = {"r": L.UNIT_RATE, "rate": L.UNIT_RATE, "c": L.UNIT_CYCLES, "s": L.UNIT_SECONDS}
 _DEFAULT_AMP = 0.4
+# controls copied as plain numbers into their trigger column (names from the control table)
+_NUMERIC_COLUMNS = (
+    ("pan", L.T_PAN), ("speed", L.T_SPEED), ("begin", L.T_BEGIN), ("end", L.T_END),
+    ("cut", L.T_CUT), ("accelerate", L.T_ACCEL), ("cutoff", L.T_CUTOFF),
+    ("resonance", L.T_RESONANCE), ("hcutoff", L.T_HCUTOFF), ("hresonance", L.T_HRESONANCE),
+    ("orbit", L.T_ORBIT), ("attack", L.T_ATTACK), ("release", L.T_RELEASE),
+)
 
 
 @dataclass(frozen=True)
@@ -123,18 +130,9 @@ class TriggerPacker:
         gain = _num(value.get("gain", 1.0), "gain") * _num(value.get("velocity", 1.0), "velocity")
         amp = _num(value.get("amp", _DEFAULT_AMP), "amp")
         row[L.T_AMP] = amp * gain ** 4 if gain > 0 else 0.0
-        if "pan" in value:
-            row[L.T_PAN] = _num(value["pan"], "pan")
-        if "speed" in value:
-            row[L.T_SPEED] = _num(value["speed"], "speed")
-        if "begin" in value:
-            row[L.T_BEGIN] = _num(value["begin"], "begin")
-        if "end" in value:
-            row[L.T_END] = _num(value["end"], "end")
-        if "cut" in value:
-            row[L.T_CUT] = _num(value["cut"], "cut")
-        if "accelerate" in value:
-            row[L.T_ACCEL] = _num(value["accelerate"], "accelerate")
+        for name, column in _NUMERIC_COLUMNS:
+            if name in value:
+                row[column] = _num(value[name], name)
         if "unit" in value:
             unit = value["unit"]
             if unit not in _UNITS:
@@ -144,22 +142,8 @@ class TriggerPacker:
             row[L.T_LOOP] = max(1.0, _num(value["loop"], "loop"))
         if "note" in value:
             row[L.T_NOTE] = _note_semitones(value["note"])
-        if "cutoff" in value:
-            row[L.T_CUTOFF] = _num(value["cutoff"], "cutoff")
-        if "resonance" in value:
-            row[L.T_RESONANCE] = _num(value["resonance"], "resonance")
-        if "hcutoff" in value:
-            row[L.T_HCUTOFF] = _num(value["hcutoff"], "hcutoff")
-        if "hresonance" in value:
-            row[L.T_HRESONANCE] = _num(value["hresonance"], "hresonance")
-        if "orbit" in value:
-            row[L.T_ORBIT] = _num(value["orbit"], "orbit")
         if value.get("interp") == "linear":
             row[L.T_INTERP] = L.INTERP_LINEAR
-        if "attack" in value:
-            row[L.T_ATTACK] = _num(value["attack"], "attack")
-        if "release" in value:
-            row[L.T_RELEASE] = _num(value["release"], "release")
         # duration: sustain (s) wins, else legato/clip x the event's length, else natural
         if value.get("sustain") is not None:
             row[L.T_SUSTAIN] = max(0.0, _num(value["sustain"], "sustain")) * self.sr
