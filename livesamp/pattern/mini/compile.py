@@ -29,6 +29,7 @@ import re
 
 from ..core import _MISSING, Pattern, fastcat, pure, reify, silence, stack, stepcat
 from ..core import early_prim, fast_prim, lcm_steps, sequence
+from ..euclid import _bjorklund_step
 from ..hap import Hap
 from ..registry import curry
 from ..signal import rand, rand_at
@@ -257,18 +258,7 @@ def _bjorklund(ons, steps) -> list:
     inverted = ons < 0
     n_on = _array_length(abs(ons))
     n_off = _array_length(steps - abs(ons))
-    counts = (n_on, n_off)
-    xs, ys = [[1] for _ in range(n_on)], [[0] for _ in range(n_off)]
-    ons_, offs_ = counts
-    while min(ons_, offs_) > 1:
-        if ons_ > offs_:
-            head, rest = xs[:offs_], xs[offs_:]
-            xs, ys = [a + b for a, b in zip(head, ys)], rest
-            ons_, offs_ = offs_, ons_ - offs_
-        else:
-            head, rest = ys[:ons_], ys[ons_:]
-            xs, ys = [a + b for a, b in zip(xs, head)], rest
-            offs_ = offs_ - ons_
+    xs, ys = _bjorklund_step((n_on, n_off), ([[1]] * n_on, [[0]] * n_off))
     bits = [b for g in xs for b in g] + [b for g in ys for b in g]
     return [1 - b for b in bits] if inverted else bits
 
