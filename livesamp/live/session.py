@@ -139,7 +139,6 @@ class Session:
         self._thread: SchedulerThread | None = None
         self._lock = threading.RLock()      # held by scheduler advances and batch applies
         self._batch: Batch | None = None
-        self._replaced: dict[int, object] = {}  # slot -> the pattern its current one replaced
         self._batch_thread: int | None = None
         self.taps: list = []                # callables(frame0, block) fed by offline renders
         self.scheduler_start_frame: int | None = None  # where live scheduling began
@@ -183,25 +182,10 @@ class Session:
 
     # -- scheduling -------------------------------------------------------------------------
     def advance(self, horizon_frame: int) -> int:
-        """One scheduler step (live: the scheduler thread; offline: between blocks).
-
-        The scheduler reverts a slot whose pattern raises to that slot's last good pattern;
-        a pattern that played well for a while and then raises is its own last good one,
-        so then the slot goes back to the pattern this one replaced (or silence), and the
-        performer is told once."""
+        """One scheduler step (live: the scheduler thread; offline: between blocks). A slot
+        whose pattern raises goes back as `SlotTable.revert` says, and the performer is told."""
         with self._lock:
-            slots = self.slots
-            before = [(s.pattern, s.errors) for s in slots]
-            pushed = self.scheduler.advance(horizon_frame)
-            for s, (pattern, errors) in zip(slots, before):
-                if s.errors != errors and s.pattern is pattern and pattern is not None:
-                    back = self._replaced.get(s.index)
-                    slots.set(s.index, back, "")
-                    s.last_good = back
-                    self._replaced[s.index] = None
-                    self._report(f"{s.name}: back to the pattern it replaced"
-                                 if back is not None else f"{s.name}: stopped")
-            return pushed
+            return self.scheduler.advance(horizon_frame)
 
     # -- the performer's verbs -------------------------------------------------------------
     def play(self, index: int, pattern, source: str = "") -> None:
@@ -216,7 +200,6 @@ class Session:
         slots = self.slots
 
         def apply():
-            self._replaced[index] = slots[index].pattern
             slots.set(index, pat, source)
 
         self._change(f"d{index + 1} {'set' if pat is not None else 'stopped'}", apply)

@@ -67,11 +67,15 @@ class Scheduler:
                 slot_rows = self._slot_rows(index, pattern, begin, end, controls)
             except Exception as e:  # a bad pattern must not stop the others
                 self.errors += 1
-                reverted = self.slots.revert(index, pattern)
+                outcome = self.slots.revert(index, pattern)
                 what = f"d{index + 1}: {type(e).__name__}: {e}"
-                if reverted:
+                if outcome == "last good":
                     what += " (reverted to its last good pattern)"
                 self._say(f"{index}:{type(e).__name__}:{e}", what)
+                if outcome == "replaced":
+                    self.report(f"d{index + 1}: back to the pattern it replaced")
+                elif outcome == "stopped":
+                    self.report(f"d{index + 1}: stopped")
                 continue
             self.slots.mark_good(index, pattern)
             rows.extend(slot_rows)

@@ -18,6 +18,7 @@ class Slot:
     index: int                      # 0 .. 15 for d1 .. d16
     pattern: object = None          # the Pattern now playing (None: silent)
     last_good: object = None        # the last pattern that scheduled without error
+    replaced: object = None         # the pattern the current one replaced
     source: str = ""                # the code that set it, for display and the session log
     muted: bool = False
     errors: int = 0
@@ -45,22 +46,30 @@ class SlotTable:
     def set(self, i: int, pattern, source: str = "") -> None:
         with self._lock:
             slot = self._slots[i]
+            if slot.pattern is not pattern:
+                slot.replaced = slot.pattern
             slot.pattern = pattern
             slot.source = source
             if pattern is None:
                 slot.last_good = None
 
-    def revert(self, i: int, failed) -> bool:
-        """Put back the last good pattern if `failed` is still playing; True if reverted."""
+    def revert(self, i: int, failed) -> str | None:
+        """Take `failed` out of slot i if it is still playing there. It goes back to its last
+        good pattern ("last good"); a pattern that played well and then failed is its own
+        last good one, so then to the pattern it replaced ("replaced"), or silence
+        ("stopped"). None if the slot has moved on already."""
         with self._lock:
             slot = self._slots[i]
             if slot.pattern is not failed:
-                return False
+                return None
             slot.errors += 1
-            if slot.last_good is failed:
-                return False  # it played well before: the owner (Session) decides where to go back
-            slot.pattern = slot.last_good
-            return True
+            if slot.last_good is not None and slot.last_good is not failed:
+                slot.pattern = slot.last_good
+                return "last good"
+            back = slot.replaced if slot.replaced is not failed else None
+            slot.pattern = slot.last_good = back
+            slot.replaced = None
+            return "replaced" if back is not None else "stopped"
 
     def mark_good(self, i: int, pattern) -> None:
         slot = self._slots[i]
