@@ -5,6 +5,9 @@ curried top-level function (`fast(2, pat)`, `fast(2)`), with Strudel's semantics
 """
 from __future__ import annotations
 
+import builtins
+import math
+
 from .core import (Pattern, compress_prim, early_prim, fast_gap_prim, fast_prim, fastcat, focus_prim,
                    lcm_steps, nothing, pure, reify, sequence, silence, slowcat, slowcat_prime, stack)
 from .hap import Hap
@@ -12,7 +15,7 @@ from .registry import register
 from .time import Fraction, TimeSpan, cycle_pos, sam, to_fraction
 from .values import js_round, parse_numeral
 
-import math
+builtins_range = builtins.range  # `range` below is the pattern function
 
 
 def _callable(f, what: str = "function"):
@@ -300,9 +303,6 @@ def _apply_n(n, fn, pat):
     return pat
 
 
-import builtins as _builtins  # noqa: E402
-
-builtins_range = _builtins.range
 
 
 def _ply_with(factor, fn, pat):
