@@ -199,5 +199,5 @@ def test_bad_sample_audio_is_refused_with_the_shape():
 
 def test_push_checks_the_row_width():
     eng = Engine()
-    with pytest.raises(ValueError, match="32"):
+    with pytest.raises(ValueError, match=str(TRIGGER_WIDTH)):
         eng.push(np.zeros((2, 5)))

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from .engine import Engine
-from .layout import INTERP_LINEAR, trigger_rows
+from .layout import INTERP_LINEAR, TRIGGER_WIDTH, trigger_rows
 
 __all__ = ["w2_triggers", "main"]
 
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if kind == "w2":
         rows = w2_triggers(ev, amp, W.SR, len(src), W.W2_VOICE_FRAMES, W.W2_FADE_FRAMES)
     else:
-        rows = np.zeros((0, 32))
+        rows = np.zeros((0, TRIGGER_WIDTH))
     eng.render(0)   # load the kernel
     c0 = time.process_time()
     t0 = time.perf_counter()

@@ -9,7 +9,8 @@ column             #   meaning
 T_FRAME            0   absolute stream frame of the onset (integer-valued float64)
 T_SAMPLE           1   sample id in the engine's sample table (-1: none)
 T_SLOT             2   0..15 = d1..d16, 16+ = OSC/other (reported back in notices)
-T_KIND             3   0 sampler voice (1 grain cloud, 2 corpus unit, 3 neural: reserved)
+T_KIND             3   0 sampler voice, 1 grain (cloud, or one grain if density 0);
+                       2 corpus unit, 3 neural: reserved
 T_AMP              4   linear amplitude (gain already applied)
 T_PAN              5   0..1, 0.5 centre; equal power: L *= cos(pan*pi/2), R *= sin(pan*pi/2)
 T_SPEED            6   playback speed; negative plays backwards; 0 is silence
@@ -31,7 +32,35 @@ T_INTERP           21  0 cubic (4-point Hermite), 1 linear
 T_EVENT            22  int id assigned by the scheduler, reported back in notices
 T_ATTACK           23  seconds (0: default 0.001)
 T_RELEASE          24  seconds (0: default 0.005)
-25..31                 reserved (effects, granular): leave zero
+-- granular (T_KIND 1) --
+T_GRAIN_SIZE       25  grain length in seconds
+T_GRAIN_DENSITY    26  grains per second (0: the trigger is one single grain)
+T_GRAIN_POS        27  read position 0..1 of the sample (grain start; NaN: T_BEGIN)
+T_GRAIN_POSJIT     28  position jitter, fraction of the sample (uniform +-)
+T_GRAIN_RATEJIT    29  rate jitter in semitones (uniform +-)
+T_GRAIN_ENV        30  envelope: 0 hann, 1 tukey, 2 expodec, 3 rexpodec
+T_GRAIN_SPREAD     31  stereo spread 0..1 around T_PAN
+T_GRAIN_REVERSE    32  probability 0..1 that a grain plays backwards
+T_GRAIN_ASYNC      33  0 synchronous (periodic) onsets, 1 asynchronous (Poisson)
+T_GRAIN_SEED       34  RNG seed of the cloud (integer-valued)
+35..39                 reserved (granular)
+-- per-voice effects (NaN or 0: off) --
+T_BANDF            40  band-pass centre Hz (0 off)
+T_BANDQ            41  band-pass q
+T_SHAPE            42  waveshaper amount 0..1 (0 off)
+T_CRUSH            43  bit depth (0 off)
+T_COARSE           44  sample-and-hold factor (0/1 off)
+T_VOWEL            45  formant filter: 0 off, 1 a, 2 e, 3 i, 4 o, 5 u
+46..49                 reserved (per-voice effects)
+-- per-orbit global effects: sends are per voice; NaN leaves an orbit parameter as it is --
+T_ROOM             50  reverb send 0..1
+T_SIZE             51  reverb size 0..1 (orbit parameter)
+T_DRY              52  dry level (orbit parameter)
+T_DELAY            53  delay send 0..1
+T_DELAYTIME        54  delay time, seconds (or cycles with T_LOCK 1) (orbit parameter)
+T_DELAYFB          55  delay feedback 0..<1 (orbit parameter)
+T_LOCK             56  1: T_DELAYTIME is in cycles (x 1/T_CPS) (orbit parameter)
+57..63                 reserved: leave zero
 =================  ==  =====================================================================
 
 A *Notice* is one float64 row of ``NOTICE_WIDTH`` columns on the ring back to Python.
@@ -45,7 +74,11 @@ __all__ = [
     "T_SPEED", "T_BEGIN", "T_END", "T_CUT", "T_SUSTAIN", "T_ACCEL", "T_UNIT", "T_LOOP",
     "T_NOTE", "T_CUTOFF", "T_RESONANCE", "T_HCUTOFF", "T_HRESONANCE", "T_ORBIT", "T_CPS",
     "T_INTERP", "T_EVENT", "T_ATTACK", "T_RELEASE",
-    "KIND_SAMPLER", "UNIT_RATE", "UNIT_CYCLES", "UNIT_SECONDS", "INTERP_CUBIC", "INTERP_LINEAR",
+    "T_GRAIN_SIZE", "T_GRAIN_DENSITY", "T_GRAIN_POS", "T_GRAIN_POSJIT", "T_GRAIN_RATEJIT",
+    "T_GRAIN_ENV", "T_GRAIN_SPREAD", "T_GRAIN_REVERSE", "T_GRAIN_ASYNC", "T_GRAIN_SEED",
+    "T_BANDF", "T_BANDQ", "T_SHAPE", "T_CRUSH", "T_COARSE", "T_VOWEL",
+    "T_ROOM", "T_SIZE", "T_DRY", "T_DELAY", "T_DELAYTIME", "T_DELAYFB", "T_LOCK",
+    "KIND_SAMPLER", "KIND_GRAIN", "ORBIT_PARAMS", "UNIT_RATE", "UNIT_CYCLES", "UNIT_SECONDS", "INTERP_CUBIC", "INTERP_LINEAR",
     "NOTICE_WIDTH", "N_KIND", "N_FRAME", "N_EVENT", "N_SAMPLE", "N_SLOT", "N_VOICE", "N_A", "N_B",
     "NK_STARTED", "NK_ENDED", "NK_LATE", "NK_REJECTED", "NK_STATS",
     "END_NATURAL", "END_CUT", "END_STOLEN", "END_NONFINITE", "END_RESET",
@@ -53,7 +86,7 @@ __all__ = [
     "default_trigger", "trigger_rows",
 ]
 
-TRIGGER_WIDTH = 32
+TRIGGER_WIDTH = 64
 
 T_FRAME = 0
 T_SAMPLE = 1
@@ -80,8 +113,34 @@ T_INTERP = 21
 T_EVENT = 22
 T_ATTACK = 23
 T_RELEASE = 24
+T_GRAIN_SIZE = 25
+T_GRAIN_DENSITY = 26
+T_GRAIN_POS = 27
+T_GRAIN_POSJIT = 28
+T_GRAIN_RATEJIT = 29
+T_GRAIN_ENV = 30
+T_GRAIN_SPREAD = 31
+T_GRAIN_REVERSE = 32
+T_GRAIN_ASYNC = 33
+T_GRAIN_SEED = 34
+T_BANDF = 40
+T_BANDQ = 41
+T_SHAPE = 42
+T_CRUSH = 43
+T_COARSE = 44
+T_VOWEL = 45
+T_ROOM = 50
+T_SIZE = 51
+T_DRY = 52
+T_DELAY = 53
+T_DELAYTIME = 54
+T_DELAYFB = 55
+T_LOCK = 56
+# orbit parameters a trigger sets only when its column is finite (NaN: leave as it is)
+ORBIT_PARAMS = (T_SIZE, T_DRY, T_DELAYTIME, T_DELAYFB, T_LOCK)
 
 KIND_SAMPLER = 0
+KIND_GRAIN = 1
 UNIT_RATE = 0
 UNIT_CYCLES = 1
 UNIT_SECONDS = 2
@@ -132,6 +191,11 @@ def default_trigger() -> np.ndarray:
     row[T_LOOP] = 1.0
     row[T_CPS] = 0.5
     row[T_EVENT] = -1.0
+    row[T_GRAIN_SIZE] = 0.05
+    row[T_GRAIN_POS] = np.nan
+    row[T_BANDQ] = 1.0
+    for c in ORBIT_PARAMS:
+        row[c] = np.nan
     return row
 
 
