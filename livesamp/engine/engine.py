@@ -144,7 +144,7 @@ class Engine:
         return (s.commands.buf, s.commands.idx, s.pend, s.pend_key, s.order, s.vf, s.vi,
                 s.tmpf, s.tmpi, self._table.arena, self._table.offsets, self._table.lengths,
                 self._table.meta, s.notices.buf, s.notices.idx, s.cfg, s.cnt, s.st, s.ms,
-                s.scratch, s.bus)
+                s.scratch, s.bus, s.gf, s.gi, s.fxf, s.fxbuf)
 
     def render(self, n_frames: int) -> np.ndarray:
         """Render ``n_frames`` offline: (n_frames, 2) float32, advancing ``frame``.

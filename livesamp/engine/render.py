@@ -195,7 +195,8 @@ def _drain(ring_buf, ring_idx, pend, pend_key, bs, cfg, cnt, nbuf, nidx):
 
 @njit(cache=True, nogil=True)
 def render_block(out, n, ring_buf, ring_idx, pend, pend_key, order, vf, vi, tmpf, tmpi,
-                 arena, s_off, s_len, s_meta, nbuf, nidx, cfg, cnt, st, ms, scratch, bus):
+                 arena, s_off, s_len, s_meta, nbuf, nidx, cfg, cnt, st, ms, scratch, bus,
+                 gf, gi, fxf, fxbuf):
     """Render ``n`` frames into ``out[:n]`` (interleaved float32) and advance the frame."""
     step = np.int64(cfg[C_BLOCK])
     if step < 1 or step > MAX_BLOCK:

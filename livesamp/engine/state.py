@@ -163,13 +163,19 @@ class EngineState:
         self.ms = np.zeros(NMS, np.float64)
         self.scratch = np.zeros((2, MAX_BLOCK), np.float32)
         self.bus = np.zeros((2, MAX_BLOCK), np.float32)
+        # granular: grain pool (kernels/grains.py owns the layout)
+        self.gf = touched_zeros((1, 8), np.float64)
+        self.gi = touched_zeros((1, 8), np.int64)
+        # per-orbit effects: parameters/state and float32 buffers (kernels/orbits.py)
+        self.fxf = touched_zeros((1, 8), np.float64)
+        self.fxbuf = touched_zeros((1, 8), np.float32)
 
     def clear(self) -> None:
         """Silence everything (not thread-safe against a running stream)."""
         self.commands.clear()
         self.notices.clear()
         for a in (self.pend, self.pend_key, self.vf, self.vi, self.cnt, self.st, self.ms,
-                  self.scratch, self.bus):
+                  self.scratch, self.bus, self.gf, self.gi, self.fxf, self.fxbuf):
             a[...] = 0
         self.ms[M_GAIN] = 1.0
         self.st[S_LIM_GAIN] = 1.0

@@ -38,9 +38,9 @@ __all__ = ["process_block", "TABLE_LEN", "ENTRY", "TAP_ENABLED", "TAP_END", "TAP
 # address-table entries (index of [addr, shape0, shape1])
 (E_RING_BUF, E_RING_IDX, E_PEND, E_PEND_KEY, E_ORDER, E_VF, E_VI, E_TMPF, E_TMPI, E_ARENA,
  E_S_OFF, E_S_LEN, E_S_META, E_NBUF, E_NIDX, E_CFG, E_CNT, E_ST, E_MS, E_SCRATCH, E_BUS,
- E_TAP, E_TAPINFO, E_BLOG) = range(24)
+ E_GF, E_GI, E_FXF, E_FXBUF, E_TAP, E_TAPINFO, E_BLOG) = range(28)
 ENTRY = 3
-TABLE_LEN = 24 * ENTRY
+TABLE_LEN = 28 * ENTRY
 
 # tapinfo[...] (int64)
 TAP_ENABLED = 0
@@ -98,7 +98,8 @@ def process_block(tab, o, n, status, dac_time, cur_time):
                  _i64_2(tab, E_VI), _f64_1(tab, E_TMPF), _i64_1(tab, E_TMPI), arena,
                  _i64_1(tab, E_S_OFF), _i64_1(tab, E_S_LEN), _f64_2(tab, E_S_META),
                  _f64_2(tab, E_NBUF), _i64_1(tab, E_NIDX), cfg, cnt, st, _f64_1(tab, E_MS),
-                 _f32_2(tab, E_SCRATCH), _f32_2(tab, E_BUS))
+                 _f32_2(tab, E_SCRATCH), _f32_2(tab, E_BUS), _f64_2(tab, E_GF),
+                 _i64_2(tab, E_GI), _f64_2(tab, E_FXF), _f32_2(tab, E_FXBUF))
     info = _i64_1(tab, E_TAPINFO)
     if info[TAP_ENABLED] != 0:
         tap = _f32_2(tab, E_TAP)
