@@ -46,7 +46,25 @@ VF_HP2A = 23
 VF_HP1B = 24
 VF_HP2B = 25
 VF_AMP = 26      # |amp| (steal priority)
-NVF = 28
+# per-voice effects (kernels/voicefx.py; which ones run: bits of VI_FILT)
+VF_ROOM = 28     # reverb send of the voice's orbit
+VF_DELAY = 29    # delay send
+VF_SHAPE = 30    # waveshaper k = 2 s / (1 - s)
+VF_CRUSH = 31    # crush quantisation step
+VF_COARSE = 32   # coarse: hold period, frames
+VF_HOLDA = 33    # coarse: held value, ch A / ch B
+VF_HOLDB = 34
+VF_BPA0 = 35     # band-pass (SuperCollider BPF): a0 (with the makeup gain), b1, b2
+VF_BPB1 = 36
+VF_BPB2 = 37
+VF_BP1A = 38     # band-pass states y1, y2: ch A, ch B
+VF_BP2A = 39
+VF_BP1B = 40
+VF_BP2B = 41
+VF_VDRY = 42     # vowel: dry gain of the cross-fade
+VF_VOW = 43      # vowel: 5 x (gain * a0, b1, b2), 15 fields
+VF_VOWS = 58     # vowel: states, ch A 5 x (y1, y2) then ch B, 20 fields
+NVF = 78
 
 # --- voice ints: vi[voice, field] ----------------------------------------------------
 VI_STATE = 0     # 0 free, 1 playing, 2 fading out (cut or stolen; not counted as busy)
