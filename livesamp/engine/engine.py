@@ -41,7 +41,10 @@ class Engine:
     ``fade_s`` cut/steal fade; ``ceiling_db`` limiter ceiling (dBFS);
     ``max_ahead_s`` triggers further ahead are rejected; ``stats_every_s`` period of
     NK_STATS notices (0: none); ``protect=False`` bypasses DC blocker and limiter
-    (offline benchmarks only; a live output refuses it).
+    (offline benchmarks only; a live output refuses it). Effects (kernels/orbits.py):
+    ``orbits`` effect buses (a reverb and a delay each; T_ORBIT wraps modulo this),
+    ``max_delay_s`` longest delay time, ``fx_glide_s`` / ``delay_glide_s`` glide
+    (60 dB) times of orbit gains and of the delay time.
     """
 
     def __init__(self, sr: int = 48000, max_voices: int = 256, block: int = 256,
@@ -49,13 +52,18 @@ class Engine:
                  max_samples: int = 4096, notice_capacity: int = 8192,
                  fade_s: float = 0.005, ceiling_db: float = -0.3, max_ahead_s: float = 600.0,
                  stats_every_s: float = 1.0, filter_smooth_s: float = 0.005,
-                 protect: bool = True) -> None:
+                 protect: bool = True, orbits: int = 16, max_delay_s: float = 4.0,
+                 fx_glide_s: float = 0.02, delay_glide_s: float = 0.3) -> None:
         if not (isinstance(sr, (int, np.integer)) and 8000 <= sr <= 768000):
             raise ValueError(f"sr must be an integer sample rate in 8000..768000 Hz, got {sr!r}")
         if not (isinstance(max_voices, (int, np.integer)) and 1 <= max_voices <= 65536):
             raise ValueError(f"max_voices must be an integer in 1..65536, got {max_voices!r}")
         if not (isinstance(block, (int, np.integer)) and 1 <= block <= S.MAX_BLOCK):
             raise ValueError(f"block must be an integer in 1..{S.MAX_BLOCK}, got {block!r}")
+        if not (isinstance(orbits, (int, np.integer)) and 1 <= orbits <= 256):
+            raise ValueError(f"orbits must be an integer in 1..256, got {orbits!r}")
+        if not 0.01 <= max_delay_s <= 60.0:
+            raise ValueError(f"max_delay_s must be in 0.01..60 s, got {max_delay_s!r}")
         if not ceiling_db <= 0.0:
             raise ValueError(f"ceiling_db must be <= 0 dBFS, got {ceiling_db!r}")
         self.sr = int(sr)
@@ -64,7 +72,10 @@ class Engine:
         self.protect = bool(protect)
         self._state = EngineState(sr=self.sr, max_voices=self.max_voices,
                                   ring_capacity=ring_capacity, notice_capacity=notice_capacity,
-                                  pending_capacity=max(1024, int(ring_capacity)))
+                                  pending_capacity=max(1024, int(ring_capacity)),
+                                  orbits=int(orbits), max_delay_s=float(max_delay_s),
+                                  fx_glide_s=float(fx_glide_s),
+                                  delay_glide_s=float(delay_glide_s))
         self._table = SampleTable(sample_capacity_frames, max_samples, on_swap=self._on_swap)
         self._live = None            # the LiveOutput / NullOutput rendering us, if any
         self._swap_listeners: list = []

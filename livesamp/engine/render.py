@@ -12,8 +12,10 @@ Per sub-block of at most ``Engine(block=...)`` frames starting at stream frame `
    voice counting and stealing look at the voices as they are at that frame; only
    when no slot is free is the block rendered up to that frame first (to free the
    slots of voices that ended);
-4. render the voices into the bus (each from its own start frame); 5. the master
-   bus into ``out``.
+4. render the voices into the bus (each from its own start frame) and their orbits'
+   send buses; 5. the orbits' effects (kernels/orbits.py: parameter changes of the
+   block's triggers at their frames) add their output to the bus; 6. the master bus
+   into ``out``.
 
 Every voice is computed from its own voice time and voices are mixed in start
 order, so the output does not depend on how the stream is cut into blocks.
@@ -30,7 +32,9 @@ from numba import njit
 
 from .atomics import load_acquire, store_release
 from .kernels.master import master_process
+from .kernels.orbits import orbit_event, orbits_process
 from .kernels.sampler import prepare_sampler
+from .kernels.voicefx import prepare_voicefx
 from .layout import (KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS, REJ_FRAME,
                      REJ_KIND, REJ_NO_VOICE, REJ_SAMPLE, REJ_TOO_FAR, T_EVENT, T_FRAME,
                      T_KIND, T_SAMPLE, T_SLOT)
@@ -61,7 +65,7 @@ def _reject(row, frame, reason, cnt, nbuf, nidx):
 
 @njit(cache=True, nogil=True)
 def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
-                   cnt, nbuf, nidx, scratch, bus):
+                   cnt, nbuf, nidx, scratch, bus, fxf, fxbuf):
     """Start one trigger of the block ``[bs, ...)`` at its frame ``f`` (``bs`` if that is
     past). Frames before ``cnt[K_SEG]`` are already mixed into the bus; if no slot is
     free this renders the voices up to the trigger's frame first."""
@@ -91,6 +95,7 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
     if reason != 0:
         _reject(row, np.float64(f), np.float64(reason), cnt, nbuf, nidx)
         return
+    prepare_voicefx(row, cfg[C_SR], tmpf, tmpi)     # per-voice effects and sends, any kind
     fade = np.int64(cfg[C_FADE])
     cut = tmpi[VI_CUT]
     if cut != 0:
@@ -100,7 +105,7 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
         seg = cnt[K_SEG]
         if f > seg:
             render_voices(seg, f - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt,
-                          nbuf, nidx)
+                          nbuf, nidx, fxf, fxbuf)
             cnt[K_SEG] = f
         v = allocate(vf, vi, cfg, cnt, f, True, nbuf, nidx)
     if v < 0:
@@ -224,12 +229,16 @@ def render_block(out, n, ring_buf, ring_idx, pend, pend_key, order, vf, vi, tmpf
         cnt[K_SEG] = bs
         for q in range(k):
             i = order[q]
+            started = cnt[K_STARTED]
             _start_trigger(pend[i], pend_key[i, KEY_SEQ], pend_key[i, KEY_FRAME], bs, vf, vi,
                            tmpf, tmpi, arena, s_off, s_len, s_meta, cfg, cnt, nbuf, nidx,
-                           scratch, bus)
+                           scratch, bus, fxf, fxbuf)
+            if cnt[K_STARTED] != started:     # its orbit parameters, at its frame
+                orbit_event(pend[i], max(pend_key[i, KEY_FRAME], bs) - bs, fxf)
         seg = cnt[K_SEG]
         render_voices(seg, end - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt, nbuf,
-                      nidx)
+                      nidx, fxf, fxbuf)
+        orbits_process(fxf, fxbuf, bus, m)
         if k > 0:
             # remove the started rows: move the last rows into their places (the
             # pending set is unordered; the key array keeps the scan above cheap)

@@ -162,7 +162,10 @@ class EngineState:
     """All preallocated arrays of one engine (the sample table lives in tables.py)."""
 
     def __init__(self, *, sr: int, max_voices: int, ring_capacity: int,
-                 notice_capacity: int, pending_capacity: int) -> None:
+                 notice_capacity: int, pending_capacity: int, orbits: int = 16,
+                 max_delay_s: float = 4.0, fx_glide_s: float = 0.02,
+                 delay_glide_s: float = 0.3) -> None:
+        from .kernels.orbits import fx_shapes
         from .rings import Ring
 
         self.n_slots = max_voices + max(16, max_voices // 8)
@@ -185,8 +188,11 @@ class EngineState:
         self.gf = touched_zeros((1, 8), np.float64)
         self.gi = touched_zeros((1, 8), np.int64)
         # per-orbit effects: parameters/state and float32 buffers (kernels/orbits.py)
-        self.fxf = touched_zeros((1, 8), np.float64)
-        self.fxbuf = touched_zeros((1, 8), np.float32)
+        self.fx_config = dict(n_orbits=orbits, sr=sr, max_delay_s=max_delay_s, block=MAX_BLOCK,
+                              glide_s=fx_glide_s, delay_glide_s=delay_glide_s)
+        fxf_shape, fxbuf_shape = fx_shapes(orbits, sr, max_delay_s, MAX_BLOCK, pending_capacity)
+        self.fxf = touched_zeros(fxf_shape, np.float64)
+        self.fxbuf = touched_zeros(fxbuf_shape, np.float32)
 
     def clear(self) -> None:
         """Silence everything (not thread-safe against a running stream)."""
@@ -197,3 +203,5 @@ class EngineState:
             a[...] = 0
         self.ms[M_GAIN] = 1.0
         self.st[S_LIM_GAIN] = 1.0
+        from .kernels.orbits import orbits_reset
+        orbits_reset(self.fxf, **self.fx_config)

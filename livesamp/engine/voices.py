@@ -33,12 +33,17 @@ from numba import njit
 from .layout import END_CUT, END_NONFINITE, END_STOLEN, NK_ENDED
 from .rings import ring_push_one
 from .kernels.filters import svf_run
+from .kernels.orbits import H_NORB, H_OFF_DL, H_OFF_DR, H_OFF_RV, O_SENT_DL, O_SENT_RV
 from .kernels.sampler import env_at, read_span
+from .kernels.voicefx import (FX_BP, FX_COARSE, FX_CRUSH, FX_HP, FX_LP, FX_SEND, FX_SHAPE,
+                              FX_VOWEL, bpf_run, coarse_run, crush_run, shape_run, vowel_run)
 from .state import (C_FADE, C_MAXV, C_SMOOTH, K_ACTIVE, K_ENDED, K_HARD_STEALS, K_KILLED,
                     K_STEALS, VF_AMP, VF_BASE, VF_DIR, VF_EG, VF_GL, VF_GR, VF_HAD, VF_HP1A,
                     VF_HP1B, VF_HP2A, VF_HP2B, VF_HPG, VF_HPGT, VF_HPK, VF_INVA, VF_INVR,
                     VF_LP1A, VF_LP1B, VF_LP2A, VF_LP2B, VF_LPG, VF_LPGT, VF_LPK, VF_RD,
-                    VF_SEGLEN, VF_XHI, VF_XLO, VI_A, VI_CUT, VI_ENDREASON, VI_EVENT, VI_FILT,
+                    VF_SEGLEN, VF_XHI, VF_XLO, VF_BP1A, VF_BP1B, VF_BP2A, VF_BP2B, VF_BPA0,
+                    VF_BPB1, VF_BPB2, VF_COARSE, VF_CRUSH, VF_DELAY, VF_HOLDA, VF_HOLDB, VF_ROOM,
+                    VF_SHAPE, VF_VDRY, VF_VOW, VF_VOWS, VI_A, VI_CUT, VI_ENDREASON, VI_EVENT, VI_FILT,
                     VI_GATE, VI_INTERP, VI_LIFE, VI_LOOP, VI_NAT, VI_ORBIT, VI_R, VI_SAMPLE,
                     VI_SEQ, VI_SLOT, VI_START, VI_STATE, VI_STEREO, VI_LSLOT, VI_LSEQ, K_NLIST)
 
@@ -156,8 +161,9 @@ def _end_voice(vi, v, frame, reason, cnt, nbuf, nidx):
 
 
 @njit(cache=True, nogil=True)
-def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
-    """Render voice ``v`` into the bus for the block ``[bs, bs+n)``.
+def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth, fxf, fxbuf, ob):
+    """Render voice ``v`` into the bus (and its sends) for the block ``[bs, bs+n)``
+    (``ob``: the block's offset in the bus and send buffers).
 
     Returns (voice time reached, False) or (-1, True) if it went non-finite.
     """
@@ -210,35 +216,84 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
                   gl, gr, d0, d1, o)
     if mix:
         return t_end, False
-    ok = True
-    if filt & 1:
-        g, a, b = svf_run(s0, o0, m, np.bool_(False), vf[v, VF_LPG], vf[v, VF_LPGT],
-                          vf[v, VF_LPK], vf[v, VF_LP1A], vf[v, VF_LP2A], smooth)
-        vf[v, VF_LP1A] = a
-        vf[v, VF_LP2A] = b
-        ok = ok and math.isfinite(a) and math.isfinite(b)
-        if stereo:
-            g, a, b = svf_run(s1, o0, m, np.bool_(False), vf[v, VF_LPG], vf[v, VF_LPGT],
-                              vf[v, VF_LPK], vf[v, VF_LP1B], vf[v, VF_LP2B], smooth)
-            vf[v, VF_LP1B] = a
-            vf[v, VF_LP2B] = b
-            ok = ok and math.isfinite(a) and math.isfinite(b)
-        vf[v, VF_LPG] = g
-    if filt & 2:
-        g, a, b = svf_run(s0, o0, m, np.bool_(True), vf[v, VF_HPG], vf[v, VF_HPGT],
-                          vf[v, VF_HPK], vf[v, VF_HP1A], vf[v, VF_HP2A], smooth)
-        vf[v, VF_HP1A] = a
-        vf[v, VF_HP2A] = b
-        ok = ok and math.isfinite(a) and math.isfinite(b)
-        if stereo:
-            g, a, b = svf_run(s1, o0, m, np.bool_(True), vf[v, VF_HPG], vf[v, VF_HPGT],
-                              vf[v, VF_HPK], vf[v, VF_HP1B], vf[v, VF_HP2B], smooth)
-            vf[v, VF_HP1B] = a
-            vf[v, VF_HP2B] = b
-            ok = ok and math.isfinite(a) and math.isfinite(b)
-        vf[v, VF_HPG] = g
-    if not ok:
+    if not _post_chain(v, vf, vi, s0, s1, o0, m, t0, stereo, smooth):
         return np.int64(-1), True
+    _mix_out(v, vf, vi, s0, s1, b0, b1, o0, m, stereo, fxf, fxbuf, ob)
+    return t_end, False
+
+
+@njit(cache=True, nogil=True)
+def _svf_stage(v, vf, vi, s0, s1, o0, m, stereo, smooth, highpass):
+    """The voice's lowpass or highpass SVF on ``s*[o0:o0+m]``; False if it went
+    non-finite."""
+    if highpass:
+        fg, fgt, fk, c1a, c2a, c1b, c2b = VF_HPG, VF_HPGT, VF_HPK, VF_HP1A, VF_HP2A, VF_HP1B, VF_HP2B
+    else:
+        fg, fgt, fk, c1a, c2a, c1b, c2b = VF_LPG, VF_LPGT, VF_LPK, VF_LP1A, VF_LP2A, VF_LP1B, VF_LP2B
+    g, a, b = svf_run(s0, o0, m, highpass, vf[v, fg], vf[v, fgt], vf[v, fk], vf[v, c1a],
+                      vf[v, c2a], smooth)
+    vf[v, c1a] = a
+    vf[v, c2a] = b
+    ok = math.isfinite(a) and math.isfinite(b)
+    if stereo:
+        g, a, b = svf_run(s1, o0, m, highpass, vf[v, fg], vf[v, fgt], vf[v, fk], vf[v, c1b],
+                          vf[v, c2b], smooth)
+        vf[v, c1b] = a
+        vf[v, c2b] = b
+        ok = ok and math.isfinite(a) and math.isfinite(b)
+    vf[v, fg] = g
+    return ok
+
+
+@njit(cache=True, nogil=True)
+def _post_chain(v, vf, vi, s0, s1, o0, m, t0, stereo, smooth):
+    """The voice's effects on its scratch ``s*[o0:o0+m]`` (voice time ``t0`` at ``o0``),
+    in SuperDirt's module order: vowel, shape, hpf, bpf, crush, coarse, lpf (see
+    kernels/voicefx.py). Returns False if a filter state went non-finite."""
+    filt = vi[v, VI_FILT]
+    ok = True
+    if filt & FX_VOWEL:
+        c = vf[v, VF_VOW:VF_VOW + 15]
+        ok = vowel_run(s0, o0, m, vf[v, VF_VDRY], c, vf[v, VF_VOWS:VF_VOWS + 10])
+        if stereo:
+            ok = vowel_run(s1, o0, m, vf[v, VF_VDRY], c, vf[v, VF_VOWS + 10:VF_VOWS + 20]) and ok
+    if filt & FX_SHAPE:
+        shape_run(s0, o0, m, vf[v, VF_SHAPE])
+        if stereo:
+            shape_run(s1, o0, m, vf[v, VF_SHAPE])
+    if filt & FX_HP:
+        ok = _svf_stage(v, vf, vi, s0, s1, o0, m, stereo, smooth, True) and ok
+    if filt & FX_BP:
+        a0, b1, b2 = vf[v, VF_BPA0], vf[v, VF_BPB1], vf[v, VF_BPB2]
+        y1, y2 = bpf_run(s0, o0, m, a0, b1, b2, vf[v, VF_BP1A], vf[v, VF_BP2A])
+        vf[v, VF_BP1A] = y1
+        vf[v, VF_BP2A] = y2
+        ok = ok and math.isfinite(y1) and math.isfinite(y2)
+        if stereo:
+            y1, y2 = bpf_run(s1, o0, m, a0, b1, b2, vf[v, VF_BP1B], vf[v, VF_BP2B])
+            vf[v, VF_BP1B] = y1
+            vf[v, VF_BP2B] = y2
+            ok = ok and math.isfinite(y1) and math.isfinite(y2)
+    if filt & FX_CRUSH:
+        crush_run(s0, o0, m, vf[v, VF_CRUSH])
+        if stereo:
+            crush_run(s1, o0, m, vf[v, VF_CRUSH])
+    if filt & FX_COARSE:
+        vf[v, VF_HOLDA] = coarse_run(s0, o0, m, t0, vf[v, VF_COARSE], vf[v, VF_HOLDA])
+        if stereo:
+            vf[v, VF_HOLDB] = coarse_run(s1, o0, m, t0, vf[v, VF_COARSE], vf[v, VF_HOLDB])
+    if filt & FX_LP:
+        ok = _svf_stage(v, vf, vi, s0, s1, o0, m, stereo, smooth, False) and ok
+    return ok
+
+
+@njit(cache=True, nogil=True)
+def _mix_out(v, vf, vi, s0, s1, b0, b1, o0, m, stereo, fxf, fxbuf, ob):
+    """Mix the voice's scratch into the bus with its pan gains and, if it has sends,
+    into its orbit's reverb (mono: room x (L + R)) and delay (room, delay: VF_ROOM,
+    VF_DELAY) send buses at block offset ``ob`` (see kernels/orbits.py)."""
+    gl = np.float32(vf[v, VF_GL])
+    gr = np.float32(vf[v, VF_GR])
     if stereo:
         for j in range(o0, o0 + m):
             b0[j] += s0[j] * gl
@@ -248,7 +303,43 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth):
             x = s0[j]
             b0[j] += x * gl
             b1[j] += x * gr
-    return t_end, False
+    if not vi[v, VI_FILT] & FX_SEND:
+        return
+    norb = np.int64(fxf[0, H_NORB])
+    if norb < 1 or norb > fxbuf.shape[0]:
+        return
+    orb = vi[v, VI_ORBIT] % norb
+    r = 1 + orb
+    row = fxbuf[orb]
+    room = vf[v, VF_ROOM]
+    dly = vf[v, VF_DELAY]
+    if room > 0.0:
+        rv = row[np.int64(fxf[0, H_OFF_RV]) + ob:]
+        rl = np.float32(vf[v, VF_GL] * room)
+        rr = np.float32(vf[v, VF_GR] * room)
+        fxf[r, O_SENT_RV] = 1.0
+        if stereo:
+            for j in range(o0, o0 + m):
+                rv[j] += s0[j] * rl + s1[j] * rr
+        else:
+            rg = rl + rr
+            for j in range(o0, o0 + m):
+                rv[j] += s0[j] * rg
+    if dly > 0.0:
+        dl = row[np.int64(fxf[0, H_OFF_DL]) + ob:]
+        dr = row[np.int64(fxf[0, H_OFF_DR]) + ob:]
+        ql = np.float32(vf[v, VF_GL] * dly)
+        qr = np.float32(vf[v, VF_GR] * dly)
+        fxf[r, O_SENT_DL] = 1.0
+        if stereo:
+            for j in range(o0, o0 + m):
+                dl[j] += s0[j] * ql
+                dr[j] += s1[j] * qr
+        else:
+            for j in range(o0, o0 + m):
+                x = s0[j]
+                dl[j] += x * ql
+                dr[j] += x * qr
 
 
 @njit(cache=True, nogil=True)
@@ -275,9 +366,9 @@ def list_append(vi, cnt, v):
 
 
 @njit(cache=True, nogil=True)
-def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx):
-    """Mix every sounding voice into ``bus[:, ob:ob+n]`` for stream frames
-    ``[bs, bs+n)``, in the order the voices started."""
+def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx, fxf, fxbuf):
+    """Mix every sounding voice into ``bus[:, ob:ob+n]`` (and its orbit's sends in
+    ``fxbuf``) for stream frames ``[bs, bs+n)``, in the order the voices started."""
     src0 = arena[0]
     src1 = arena[1]
     s0 = scratch[0][ob:ob + n]
@@ -293,7 +384,8 @@ def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx):
         v = vi[k, VI_LSLOT]
         keep = True
         if vi[v, VI_START] < bs + n:
-            t_end, bad = _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth)
+            t_end, bad = _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth,
+                                     fxf, fxbuf, ob)
             if bad:
                 cnt[K_KILLED] += 1
                 _end_voice(vi, v, np.int64(bs), np.int64(END_NONFINITE), cnt, nbuf, nidx)
