@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cache import cycle_cached
 from .core import Pattern, reify
 
 __all__ = ["Control", "CONTROLS", "control", "controls_by_name", "register_control", "canonical_name"]
@@ -139,12 +140,12 @@ def _make_setter(names: tuple, doc: str):
         if value is _UNSET:
             raise TypeError(f"{names[0]}() needs a value or a pattern")
         if pat is None:
-            return reify(value).with_value(with_val)
+            return cycle_cached(reify(value).with_value(with_val))
         return reify(pat).set(reify(value).with_value(with_val))
 
     def method(self, value=_UNSET):
         if value is _UNSET or value is None:
-            return self.fmap(with_val)
+            return cycle_cached(self.fmap(with_val))
         return self.set(reify(value).with_value(with_val))
 
     top.__name__ = method.__name__ = names[0]

@@ -18,6 +18,68 @@ __all__ = [
 
 _MISSING = object()
 _ONE = Time(1)
+_MAX_PERIOD = 256  # longer periods are treated as not periodic (nothing cached)
+_MAX_ENUM_HAPS = 4096  # haps a join may look at to learn its inner patterns' periods
+
+
+# -- periods (see Pattern.period) ------------------------------------------------------------
+def _periods(*pats):
+    """(lcm of the periods, all uniform), or None if any pattern is not known to be periodic."""
+    total, uniform = 1, True
+    for p in pats:
+        per = p.period()
+        if per is None:
+            return None
+        total = math.lcm(total, per[0])
+        uniform = uniform and per[1]
+    return total, uniform
+
+
+def _same_period(result: Pattern, source: Pattern) -> Pattern:
+    """result queries source at the same spans and maps haps without looking at time."""
+    result._perfn = source.period
+    return result
+
+
+def _identity(x):
+    return x
+
+
+def _app_period(structure: Pattern, other: Pattern):
+    """app_left/app_right: `other` is queried at the structure's wholes, which may reach into
+    cycles before the query (so it must repeat in negative cycles too)."""
+    s, o = structure.period(), other.period()
+    if s is None or o is None or not o[1]:
+        return None
+    return math.lcm(s[0], o[0]), s[1]
+
+
+def _join_period(outer: Pattern, inner_of, need_uniform: bool = False):
+    """Period of a join: the outer's, combined with every inner pattern it can produce.
+
+    The outer's haps over one period hold every value it will ever have; inner_of(value) is
+    the pattern the join queries for it.  need_uniform: None unless all inner patterns are
+    uniform (a squeeze queries them at the cycle of the outer hap's whole, which may be < 0).
+    """
+    per = outer.period()
+    if per is None:
+        return None
+    total, uniform = per
+    haps = outer.query(State(TimeSpan(Time(0), Time(total))))
+    if len(haps) > _MAX_ENUM_HAPS:
+        return None
+    for h in haps:
+        inner = inner_of(h.value)
+        if not isinstance(inner, Pattern):
+            return None
+        ip = inner.period()
+        if ip is None or (need_uniform and not ip[1]):
+            return None
+        total = math.lcm(total, ip[0])
+        if total > _MAX_PERIOD:
+            return None
+        uniform = uniform and ip[1]
+    return total, uniform
 
 
 class State:
@@ -70,7 +132,8 @@ class Pattern:
     `query(state)` returns the haps active during `state.span`.
     """
 
-    __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "__weakref__")
+    __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "_per",
+                 "_perfn", "_cached", "__weakref__")
 
     def __init__(self, query, steps=None):
         self.query = query
@@ -80,6 +143,9 @@ class Pattern:
         self._pure_loc = None
         self._weight = None
         self._steps_source = False
+        self._per = _MISSING  # period(), once known
+        self._perfn = None  # how to work the period out (None: not periodic as far as known)
+        self._cached = False  # whole-cycle queries memoised (see cycle_cached)
 
     # -- querying ---------------------------------------------------------------
     def query_arc(self, begin, end, controls: dict | None = None) -> list[Hap]:
@@ -94,11 +160,36 @@ class Pattern:
         return self
 
     def with_steps(self, fn) -> Pattern:
-        return Pattern(self.query, None if self._steps is None else fn(self._steps))
+        return _same_period(Pattern(self.query, None if self._steps is None else fn(self._steps)), self)
 
     @property
     def has_steps(self) -> bool:
         return self._steps is not None
+
+    # -- periodicity ------------------------------------------------------------
+    def period(self):
+        """(P, uniform) when the pattern provably repeats every P cycles, else None.
+
+        Repeating means: querying a span shifted by k*P cycles gives the haps of the unshifted
+        span shifted by k*P (same values and contexts).  `uniform` False means this holds only
+        for spans in cycles >= 0 (Strudel's every/last_of play nothing in negative cycles).
+        Worked out from how the pattern was built (rules beside each combinator); anything not
+        covered (signals, randomness, custom queries) is None.
+        """
+        p = self._per
+        if p is _MISSING:
+            p = None
+            fn = self._perfn
+            if fn is not None:
+                self._per = None  # a cycle in the pattern graph must not recurse forever
+                try:
+                    p = fn()
+                except Exception:  # noqa: BLE001 - a pattern whose analysis fails is just not cached
+                    p = None
+                if p is not None and not (0 < p[0] <= _MAX_PERIOD):
+                    p = None
+            self._per = p
+        return p
 
     # -- mapping ----------------------------------------------------------------
     def with_value(self, fn) -> Pattern:
@@ -113,7 +204,7 @@ class Pattern:
         def q(state):
             return [Hap(h.whole, h.part, fn(h.value), h.context) for h in query(state)]
 
-        return Pattern(q, self._steps)
+        return _same_period(Pattern(q, self._steps), self)
 
     fmap = with_value
 
@@ -149,7 +240,7 @@ class Pattern:
         return self.with_haps(lambda haps, _state: [fn(h) for h in haps])
 
     def with_context(self, fn) -> Pattern:
-        result = self.with_hap(lambda h: h.set_context(fn(h.context)))
+        result = _same_period(self.with_hap(lambda h: h.set_context(fn(h.context))), self)
         result._pure = self._pure
         result._pure_loc = self._pure_loc
         return result
@@ -173,7 +264,8 @@ class Pattern:
         return Pattern(lambda state: [h for h in self.query(state) if test(h)])
 
     def filter_values(self, test) -> Pattern:
-        return Pattern(lambda state: [h for h in self.query(state) if test(h.value)], self._steps)
+        return _same_period(Pattern(lambda state: [h for h in self.query(state) if test(h.value)], self._steps),
+                            self)
 
     def remove_nones(self) -> Pattern:
         return self.filter_values(lambda v: v is not None)
@@ -190,7 +282,7 @@ class Pattern:
         def q(state):
             return [h for span in state.span.span_cycles() for h in self.query(state.set_span(span))]
 
-        return Pattern(q)
+        return _same_period(Pattern(q), self)
 
     # -- applicative --------------------------------------------------------------
     def app_whole(self, whole_fn, pat_val: Pattern) -> Pattern:
@@ -207,7 +299,9 @@ class Pattern:
                     out.append(Hap(whole_fn(hf.whole, hv.whole), s, hf.value(hv.value), hv.combine_context(hf)))
             return out
 
-        return Pattern(q)
+        result = Pattern(q)
+        result._perfn = lambda: _periods(pat_func, pat_val)  # both queried at the same span
+        return result
 
     def app_both(self, pat_val: Pattern) -> Pattern:
         def whole_fn(a, b):
@@ -234,7 +328,9 @@ class Pattern:
                         out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
             return out
 
-        return Pattern(q, self._steps)
+        result = Pattern(q, self._steps)
+        result._perfn = lambda: _app_period(pat_func, pat_val)
+        return result
 
     def app_right(self, pat_val: Pattern) -> Pattern:
         pat_func = self
@@ -248,7 +344,9 @@ class Pattern:
                         out.append(Hap(hv.whole, part, hf.value(hv.value), hv.combine_context(hf)))
             return out
 
-        return Pattern(q, pat_val._steps)
+        result = Pattern(q, pat_val._steps)
+        result._perfn = lambda: _app_period(pat_val, pat_func)
+        return result
 
     # -- monadic joins ------------------------------------------------------------
     def bind_whole(self, choose_whole, fn) -> Pattern:
@@ -264,7 +362,9 @@ class Pattern:
                     out.append(Hap(choose_whole(a.whole, b.whole), b.part, b.value, ctx))
             return out
 
-        return Pattern(q)
+        result = Pattern(q)
+        result._perfn = lambda: _join_period(pat_val, fn)  # inner queried within the outer's parts
+        return result
 
     def bind(self, fn) -> Pattern:
         def whole_fn(a, b):
@@ -329,7 +429,9 @@ class Pattern:
                     out.append(Hap(whole, part, inner.value, inner.combine_context(outer)))
             return out
 
-        return Pattern(q)
+        result = Pattern(q)
+        result._perfn = lambda: _join_period(pat_of_pats, _identity, need_uniform=True)
+        return result
 
     def squeeze_bind(self, fn) -> Pattern:
         return self.fmap(fn).squeeze_join()
@@ -424,7 +526,9 @@ def gap(steps) -> Pattern:
     >>> show(stepcat("a", gap(2)))
     0 1/3 | a
     """
-    return Pattern(lambda state: [], steps)
+    result = Pattern(lambda state: [], steps)
+    result._per = (1, True)
+    return result
 
 
 silence = gap(1)
@@ -451,6 +555,7 @@ def pure(value) -> Pattern:
     result = Pattern(q, 1)
     result._pure = value
     result._bare = value
+    result._per = (1, True)
     return result
 
 
@@ -485,7 +590,7 @@ def _app_left_bare(pat_func: Pattern, pat_val: Pattern) -> Pattern:
                     out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
         return out
 
-    return Pattern(q, pat_func._steps)
+    return _same_period(Pattern(q, pat_func._steps), pat_func)
 
 
 def reify(thing) -> Pattern:
@@ -522,7 +627,9 @@ def stack(*pats) -> Pattern:
     def q(state):
         return [h for p in pats for h in p.query(state)]
 
-    return Pattern(q, lcm_steps(*[p._steps for p in pats]))
+    result = Pattern(q, lcm_steps(*[p._steps for p in pats]))
+    result._perfn = lambda: _periods(*pats)
+    return result
 
 
 def slowcat(*pats) -> Pattern:
@@ -550,7 +657,15 @@ def slowcat(*pats) -> Pattern:
         haps = pat.query(state.set_span(TimeSpan(span.begin - offset, span.end - offset)))
         return [h.with_span(lambda s: TimeSpan(s.begin + offset, s.end + offset)) for h in haps]
 
-    return Pattern(q).split_queries().set_steps(lcm_steps(*[p._steps for p in pats]))
+    result = Pattern(q).split_queries().set_steps(lcm_steps(*[p._steps for p in pats]))
+    result._perfn = lambda: _slowcat_period(pats)
+    return result
+
+
+def _slowcat_period(pats):
+    # cycle c plays cycle c // n of pattern c % n, moved to c
+    per = _periods(*pats)
+    return None if per is None else (len(pats) * per[0], per[1])
 
 
 cat = slowcat
@@ -572,7 +687,15 @@ def slowcat_prime(*pats) -> Pattern:
             return []
         return pats[idx].query(state)
 
-    return Pattern(q).split_queries()
+    result = Pattern(q).split_queries()
+    result._perfn = lambda: _slowcat_prime_period(pats)
+    return result
+
+
+def _slowcat_prime_period(pats):
+    # cycle c plays cycle c of pattern c % n; nothing in negative cycles: not uniform
+    per = _periods(*pats)
+    return None if per is None or not pats else (math.lcm(len(pats), per[0]), False)
 
 
 def fastcat(*pats) -> Pattern:
@@ -758,7 +881,19 @@ def fast_prim(self, factor) -> Pattern:
             ))
         return out
 
-    return Pattern(q, self._steps)
+    result = Pattern(q, self._steps)
+    result._perfn = lambda: _fast_period(self, factor)
+    return result
+
+
+def _fast_period(pat, factor):
+    # cycle c reads [c*f, (c+1)*f): shifting by T cycles shifts the inner by T*f, which must be a
+    # multiple of the inner's period P; the least such T is the numerator of P/f
+    per = pat.period()
+    if per is None or factor <= 0:
+        return None
+    return (per[0] / factor).numerator, per[1]
+
 
 def early_prim(self, offset) -> Pattern:
     """Shift earlier by an exact offset (`early` with a plain value).
@@ -769,7 +904,7 @@ def early_prim(self, offset) -> Pattern:
     """
     offset = to_fraction(offset)
     if offset == 0:
-        return Pattern(self.query, self._steps)
+        return _same_period(Pattern(self.query, self._steps), self)
     query = self.query
 
     def q(state):
@@ -785,7 +920,18 @@ def early_prim(self, offset) -> Pattern:
             ))
         return out
 
-    return Pattern(q, self._steps)
+    result = Pattern(q, self._steps)
+    result._perfn = lambda: _shift_period(self, offset)
+    return result
+
+
+def _shift_period(pat, offset):
+    # a shift keeps the period; a late shift reads negative cycles from cycle 0 on
+    per = pat.period()
+    if per is None or (offset < 0 and not per[1]):
+        return None
+    return per
+
 
 def fast_gap_prim(self, factor) -> Pattern:
     """`fast_gap` with a plain value.
@@ -818,7 +964,8 @@ def fast_gap_prim(self, factor) -> Pattern:
                              part.end + (h.whole.end - end) / factor)
         return Hap(whole, part, h.value, h.context)
 
-    return self.with_query_span_maybe(qf).with_hap(ef).split_queries()
+    # cycle-local: cycle c of the result reads only cycle c of the pattern
+    return _same_period(self.with_query_span_maybe(qf).with_hap(ef).split_queries(), self)
 
 def compress_prim(self, b, e) -> Pattern:
     """`compress` with plain values.

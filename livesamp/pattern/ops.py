@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from .cache import cycle_cached
 from .core import Pattern, reify, sequence
 from .values import js_mod, parse_numeral
 
@@ -120,8 +121,8 @@ class BoundOperator:
         op = OPERATORS[self._name]
         other = sequence(*other) if isinstance(other, tuple) else reify(other)
         if self._name == "keepif":
-            return _apply_how(self._pat, how, other, lambda a: lambda b: op(a, b)).remove_nones()
-        return _apply_how(self._pat, how, other, lambda a: lambda b: _compose(a, b, op))
+            return cycle_cached(_apply_how(self._pat, how, other, lambda a: lambda b: op(a, b)).remove_nones())
+        return cycle_cached(_apply_how(self._pat, how, other, lambda a: lambda b: _compose(a, b, op)))
 
     def __call__(self, *other) -> Pattern:
         return self._run("in_", other)

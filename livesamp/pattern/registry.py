@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 
+from .cache import cycle_cached
 from .core import _MISSING, Pattern, reify, sequence
 
 __all__ = ["register", "curry", "registered"]
@@ -77,14 +78,14 @@ def register(names, func, patternify: bool = True, preserve_steps: bool = False,
                     result = join(acc)
             if preserve_steps:
                 result._steps = pat._steps
-            return result
+            return cycle_cached(result)
     else:
         def pfunc(*args):
             args = [reify(a) for a in args]
             result = func(*args)
             if preserve_steps:
                 result._steps = args[-1]._steps
-            return result
+            return cycle_cached(result)
 
     def as_method(self, *args):
         if arity == 2 and len(args) != 1:

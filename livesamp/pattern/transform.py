@@ -8,8 +8,9 @@ from __future__ import annotations
 import builtins
 import math
 
-from .core import (Pattern, compress_prim, early_prim, fast_gap_prim, fast_prim, fastcat, focus_prim,
-                   lcm_steps, nothing, pure, reify, sequence, silence, slowcat, slowcat_prime, stack)
+from .core import (Pattern, _periods, _same_period, compress_prim, early_prim, fast_gap_prim, fast_prim,
+                   fastcat, focus_prim, lcm_steps, nothing, pure, reify, sequence, silence, slowcat,
+                   slowcat_prime, stack)
 from .hap import Hap
 from .registry import register
 from .time import Fraction, TimeSpan, cycle_pos, sam, to_fraction
@@ -363,9 +364,16 @@ def _zoom(s, e, pat):
         return nothing
     d = e - s
     steps = None if pat._steps is None else pat._steps * d
-    return (pat.with_query_span(lambda span: span.with_cycle(lambda t: t * d + s))
-            .with_hap_span(lambda span: span.with_cycle(lambda t: (t - s) / d))
-            .split_queries().set_steps(steps))
+    result = (pat.with_query_span(lambda span: span.with_cycle(lambda t: t * d + s))
+              .with_hap_span(lambda span: span.with_cycle(lambda t: (t - s) / d))
+              .split_queries().set_steps(steps))
+
+    def period():  # cycle c reads [c + s, c + e): cycle-local when 0 <= s < e <= 1
+        per = pat.period()
+        return per if per is not None and (per[1] or (s >= 0 and e <= 1)) else None
+
+    result._perfn = period
+    return result
 
 
 zoom = register("zoom", _zoom)
@@ -459,7 +467,7 @@ def _rev(pat):
 
         return [h.with_span(reflect) for h in pat.query(state.set_span(reflect(span)))]
 
-    return Pattern(q).split_queries()
+    return _same_period(Pattern(q).split_queries(), pat)  # cycle-local
 
 
 rev = register("rev", _rev, False, True)
@@ -534,7 +542,15 @@ def _repeat_cycles(n, pat):
         haps = pat.query(state.set_span(TimeSpan(span.begin - delta, span.end - delta)))
         return [h.with_span(lambda s: TimeSpan(s.begin + delta, s.end + delta)) for h in haps]
 
-    return Pattern(q).split_queries()
+    def period():  # cycle c plays cycle c // n: n times the period, for a whole n
+        per = pat.period()
+        if per is None or n.denominator != 1 or n < 1:
+            return None
+        return per[0] * n.numerator, per[1]
+
+    result = Pattern(q).split_queries()
+    result._perfn = period
+    return result
 
 
 repeat_cycles = register("repeat_cycles", _repeat_cycles, True, True)
@@ -604,7 +620,15 @@ def _whenmod(a, b, fn, pat):
         c = math.floor(state.span.begin)
         return (fn(pat) if c % a >= b else pat).query(state)
 
-    return Pattern(q).split_queries()
+    def period():  # cycle c plays cycle c of fn(pat) or pat, by c mod a
+        if not isinstance(a, int) or a <= 0:
+            return None
+        per = _periods(pat, fn(pat))
+        return None if per is None else (math.lcm(a, per[0]), per[1])
+
+    result = Pattern(q).split_queries()
+    result._perfn = period
+    return result
 
 
 whenmod = register("whenmod", _whenmod)

@@ -8,6 +8,7 @@ lists the ``(start, end)`` character spans of the atoms that produced it.
 
 from __future__ import annotations
 
+from ..cache import cycle_cached
 from .compile import catch_query_errors, compile_ast, word_value
 from .errors import MiniSyntaxError
 from .parser import parse
@@ -22,4 +23,4 @@ def mini(text: str):
     would reject the string, e.g. ``mini("bd [sn")``.
     """
     tree = parse(text)  # cached
-    return catch_query_errors(compile_ast(tree))
+    return cycle_cached(catch_query_errors(compile_ast(tree)))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..core import _MISSING, Pattern, fastcat, pure, reify, silence, stack, stepcat
+from ..core import _MISSING, Pattern, _same_period, fastcat, pure, reify, silence, stack, stepcat
 from ..core import early_prim, fast_prim, lcm_steps, sequence
 from ..euclid import _bjorklund_step
 from ..hap import Hap
@@ -334,7 +334,7 @@ def _tail(a, b):
 
 
 def _copy(pat: Pattern) -> Pattern:
-    out = Pattern(pat.query, pat._steps)
+    out = _same_period(Pattern(pat.query, pat._steps), pat)
     out._weight = pat._weight
     out._steps_source = pat._steps_source
     return out
@@ -519,7 +519,7 @@ def catch_query_errors(pat: Pattern) -> Pattern:
         except MiniQueryError:
             return []
 
-    out = Pattern(q, pat._steps)
+    out = _same_period(Pattern(q, pat._steps), pat)
     out._weight = pat._weight
     out._steps_source = pat._steps_source
     return out
