@@ -129,6 +129,22 @@ class NaiveVoice:
             d = d - self.seglen * math.floor(d / self.seglen)
         return self.base + self.direction * d
 
+    def signal(self, n_frames):
+        """The voice's enveloped signal before pan and amp, (n_frames, 2)."""
+        out = np.zeros((n_frames, 2))
+        interp = _interp_linear if self.linear else _interp_cubic
+        for t in range(self.life):
+            k = self.start + t
+            if k >= n_frames:
+                break
+            if k < 0:
+                continue
+            x = self.position(t)
+            e = self.env(t)
+            out[k, 0] = interp(self.audio[:, 0], x) * e
+            out[k, 1] = interp(self.audio[:, 1], x) * e
+        return out
+
     def render(self, n_frames):
         """The voice's contribution to an output of ``n_frames`` from frame 0."""
         out = np.zeros((n_frames, 2))
@@ -241,3 +257,268 @@ def w2_voice_rows(E=256, seconds=30, sr=SR, src_frames=480000, seed=2):
                           amp=1.0 / math.sqrt(E), pan=(pan + 1) / 2, sustain=48000 - 240,
                           attack=240 / sr, release=240 / sr, interp=L.INTERP_LINEAR)
     return rows
+
+
+# --------------------------------------------------------------------------------------
+# per-voice effects (SuperDirt's core-synths), by their defining formulas
+# --------------------------------------------------------------------------------------
+# Vowel(v, \counterTenor): (frequency Hz, level dB, bandwidth Hz) of 5 formants, a e i o u
+# (the Csound manual's formant table, which SuperCollider's Vowel class uses)
+COUNTERTENOR = {
+    "a": [(660, 0, 80), (1120, -6, 90), (2750, -23, 120), (3000, -24, 130), (3350, -38, 140)],
+    "e": [(440, 0, 70), (1800, -14, 80), (2700, -18, 100), (3000, -20, 120), (3300, -20, 120)],
+    "i": [(270, 0, 40), (1850, -24, 90), (2900, -24, 100), (3350, -36, 120), (3590, -36, 120)],
+    "o": [(430, 0, 40), (820, -10, 80), (2700, -26, 100), (3000, -22, 120), (3300, -34, 120)],
+    "u": [(370, 0, 40), (630, -20, 60), (2750, -23, 100), (3000, -30, 120), (3400, -34, 120)],
+}
+
+
+def sc_bpf(x, freq, rq, sr=SR):
+    """SuperCollider's BPF: bilinear 2-pole band-pass, unit gain at ``freq``.
+    (The engine clamps freq to [20, 0.45 sr] and the half-bandwidth angle to 1.5 rad.)"""
+    freq = min(max(freq, 20.0), 0.45 * sr)
+    w = 2 * math.pi * freq / sr
+    half_bw = min(max(rq * w / 2, 1e-7), 1.5)
+    c = 1 / math.tan(half_bw)
+    d = 2 * math.cos(w)
+    a0 = 1 / (1 + c)
+    b1 = c * d * a0
+    b2 = (1 - c) * a0
+    y1 = y2 = 0.0
+    out = np.zeros(len(x))
+    for n, v in enumerate(np.asarray(x, np.float64)):
+        y0 = v + b1 * y1 + b2 * y2
+        out[n] = a0 * (y0 - y2)
+        y1, y2 = y0, y1
+    return out
+
+
+def dirt_bpf(x, bandf, bandq, sr=SR):
+    """dirt_bpf: BPF(x, max(20, bandf), 1/bandq) * bandq with bandq = max(1, bandq)."""
+    q = max(1.0, bandq)
+    return sc_bpf(x, max(20.0, bandf), 1 / q, sr) * q
+
+
+def dirt_shape(x, shape):
+    s = min(shape, 1.0 - 4e-10)
+    k = 2 * s / (1 - s)
+    x = np.asarray(x, np.float64)
+    return (1 + k) * x / (1 + k * np.abs(x))
+
+
+def dirt_crush(x, crush):
+    """round(x, 0.5 ** (crush - 1)): SuperCollider rounds to the nearest multiple."""
+    step = 0.5 ** (crush - 1)
+    return np.array([math.floor(v / step + 0.5) * step for v in np.asarray(x, np.float64)])
+
+
+def dirt_coarse(x, coarse):
+    """Latch(x, Impulse(sr / coarse)), the impulse at sample 0 and whenever the phase
+    n / coarse passes an integer."""
+    out = np.zeros(len(x))
+    held = 0.0
+    for n, v in enumerate(np.asarray(x, np.float64)):
+        if n == 0 or math.floor(n / coarse) != math.floor((n - 1) / coarse):
+            held = v
+        out[n] = held
+    return out
+
+
+def dirt_vowel(x, vowel, resonance=0.5, sr=SR):
+    """dirt_vowel: the formant BPFs (amp dbamp * linlin(res, 0, 1, 50, 200), rq (bw/f) /
+    linlin(res, 0, 1, 0.1, 0.5)) summed, cross-faded with the input by XFade2(pan =
+    linlin(res, 0, 1, -0.5, 1), level 0.25), equal power."""
+    x = np.asarray(x, np.float64)
+    voweled = np.zeros(len(x))
+    for f, db, bw in COUNTERTENOR[vowel]:
+        amp = 10 ** (db / 20) * (50 + 150 * resonance)
+        rq = (bw / f) / (0.1 + 0.4 * resonance)
+        voweled += sc_bpf(x, f, rq, sr) * amp
+    pan = -0.5 + 1.5 * resonance
+    pos = (pan + 1) / 2
+    return 0.25 * math.cos(math.pi / 2 * pos) * x + 0.25 * math.sin(math.pi / 2 * pos) * voweled
+
+
+VOWELS = "aeiou"
+
+
+def voice_chain(sig, row, sr=SR):
+    """SuperDirt's module order on one channel of a voice's (unpanned) signal:
+    vowel, shape, hpf, bpf, crush, coarse, lpf."""
+    x = np.asarray(sig, np.float64)
+    if row[L.T_VOWEL] >= 1:
+        res = row[L.T_RESONANCE]
+        x = dirt_vowel(x, VOWELS[int(row[L.T_VOWEL]) - 1], 0.5 if math.isnan(res) else res, sr)
+    if row[L.T_SHAPE] > 0:
+        x = dirt_shape(x, row[L.T_SHAPE])
+    if row[L.T_HCUTOFF] > 0:
+        x = svf(x, row[L.T_HCUTOFF], row[L.T_HRESONANCE], True, sr)
+    if row[L.T_BANDF] > 0:
+        x = dirt_bpf(x, row[L.T_BANDF], row[L.T_BANDQ], sr)
+    if row[L.T_CRUSH] > 0:
+        x = dirt_crush(x, row[L.T_CRUSH])
+    if row[L.T_COARSE] > 1:
+        x = dirt_coarse(x, row[L.T_COARSE])
+    if row[L.T_CUTOFF] > 0:
+        x = svf(x, row[L.T_CUTOFF], row[L.T_RESONANCE], False, sr)
+    return x
+
+
+# --------------------------------------------------------------------------------------
+# orbit effects: reverb (FDN) and delay, one sample at a time
+# --------------------------------------------------------------------------------------
+FDN_LINES_48K = (1777, 1979, 2203, 2411, 2677, 2927, 3259, 3533)
+DIFFUSERS_48K = (229, 173, 613, 449)
+
+
+def hadamard8():
+    h = np.array([[1.0]])
+    for _ in range(3):
+        h = np.block([[h, h], [h, -h]])
+    return h / math.sqrt(8)
+
+
+def lag_coef(seconds, sr=SR):
+    """SuperCollider Lag: a one-pole that covers 60 dB in ``seconds``."""
+    return 1 - 0.001 ** (1 / (seconds * sr))
+
+
+class NaiveOrbit:
+    """One orbit's reverb and delay (kernels/orbits.py docstring), without sleeping.
+
+    ``set(size=..., dry=..., delaytime=..., delayfeedback=..., lock=..., cps=...)``
+    changes parameters (targets; the current values glide). ``step(rev_in, dl, dr)``
+    returns the wet (L, R) of one frame."""
+
+    def __init__(self, sr=SR, max_delay_s=4.0, glide_s=0.02, delay_glide_s=0.3):
+        self.sr = sr
+        self.lines = [deque_zeros(max(16, round(n * sr / 48000))) for n in FDN_LINES_48K]
+        self.diff = [deque_zeros(max(8, round(n * sr / 48000))) for n in DIFFUSERS_48K]
+        self.z = np.zeros(8)
+        self.H = hadamard8()
+        self.kg = lag_coef(glide_s, sr)
+        self.kd = lag_coef(delay_glide_s, sr)
+        self.dlen = math.ceil(max_delay_s * sr) + 8
+        self.dline = np.zeros((self.dlen, 2))
+        self.w = 0
+        self.p = dict(size=0.1, dry=0.0, delaytime=0.25, delayfeedback=0.5, lock=0.0, cps=0.5)
+        self._targets()
+        self.g = self.gt.copy()
+        self.wet = self.wett
+        self.d = self.dt
+        self.fb = self.fbt
+        self.rev_awake = False
+        self.dl_awake = False
+
+    def _targets(self):
+        p = self.p
+        s = min(max(p["size"], 0.0), 1.0)
+        t60 = min(0.675 / -math.log10(0.01 * 98 ** s), 60.0)
+        self.gt = np.array([10 ** (-3 * len(line) / (t60 * self.sr)) for line in self.lines])
+        self.wett = 1 - min(max(p["dry"], 0.0), 1.0)
+        t = p["delaytime"] / p["cps"] if p["lock"] else p["delaytime"]
+        self.dt = min(max(t * self.sr, 1.0), self.dlen - 4.0)
+        self.fbt = min(max(p["delayfeedback"], 0.0), 0.99)
+
+    def set(self, **params):
+        """New targets; an effect that has had no input yet takes them at once (the
+        engine's sleeping effects do)."""
+        self.p.update(params)
+        self._targets()
+        if not self.rev_awake:
+            self.g = self.gt.copy()
+            self.wet = self.wett
+        if not self.dl_awake:
+            self.d = self.dt
+            self.fb = self.fbt
+
+    def step(self, rev_in, dl, dr):
+        self.rev_awake = self.rev_awake or rev_in != 0
+        self.dl_awake = self.dl_awake or dl != 0 or dr != 0
+        # reverb: 4 Schroeder all-passes, then the FDN
+        x = rev_in
+        for buf in self.diff:
+            old = buf[0]
+            v = x + 0.6 * old
+            x = old - 0.6 * v
+            buf.append(v)
+        y = np.array([line[0] for line in self.lines])
+        self.z = y + 0.15 * (self.z - y)
+        mixed = self.H @ (self.g * self.z)
+        signs = np.array([1, -1, 1, -1, -1, 1, -1, 1], float)
+        for i, line in enumerate(self.lines):
+            line.append(mixed[i] + 0.5 * x * signs[i])
+        rl = 0.5 * (y[0] + y[2] + y[4] + y[6]) * self.wet
+        rr = 0.5 * (y[1] + y[3] + y[5] + y[7]) * self.wet
+        self.wet += (self.wett - self.wet) * self.kg
+        self.g += (self.gt - self.g) * self.kg
+        # delay: y[n] = line[n - D] (linear interpolation), line[n] = x + fb y
+        pos = self.w - self.d
+        i0 = math.floor(pos)
+        f = pos - i0
+        a = self.dline[i0 % self.dlen]
+        b = self.dline[(i0 + 1) % self.dlen]
+        yd = a + f * (b - a)
+        self.dline[self.w] = np.array([dl, dr]) + self.fb * yd
+        self.w = (self.w + 1) % self.dlen
+        self.d += (self.dt - self.d) * self.kd
+        self.fb += (self.fbt - self.fb) * self.kg
+        return rl + yd[0], rr + yd[1]
+
+
+class deque_zeros:
+    """A delay line of ``n`` frames: ``[0]`` is the frame written ``n`` frames ago."""
+
+    def __init__(self, n):
+        self.buf = [0.0] * n
+        self.i = 0
+
+    def __len__(self):
+        return len(self.buf)
+
+    def __getitem__(self, k):
+        return self.buf[self.i]
+
+    def append(self, v):
+        self.buf[self.i] = v
+        self.i = (self.i + 1) % len(self.buf)
+
+
+ORBIT_COLUMNS = {"size": L.T_SIZE, "dry": L.T_DRY, "delaytime": L.T_DELAYTIME,
+                 "delayfeedback": L.T_DELAYFB, "lock": L.T_LOCK}
+
+
+def render_fx(samples, triggers, n_frames, sr=SR, n_orbits=16):
+    """Voices with their effect chains, sends and orbits, summed (no master bus, no
+    cut groups, no voice limit)."""
+    rows = sorted(enumerate(np.asarray(triggers, np.float64)), key=lambda ir: (ir[1][0], ir[0]))
+    dry = np.zeros((n_frames, 2))
+    rev = np.zeros((n_orbits, n_frames))
+    dls = np.zeros((n_orbits, n_frames, 2))
+    changes = {}     # frame -> [(orbit, params)]
+    for _, row in rows:
+        v = NaiveVoice(samples[int(row[L.T_SAMPLE])], row, sr)
+        sig = v.signal(n_frames)
+        lo, hi = v.start, min(v.start + v.life, n_frames)   # voice time 0..life
+        chained = np.zeros((n_frames, 2))
+        for c in range(2):
+            chained[lo:hi, c] = voice_chain(sig[lo:hi, c], row, sr)
+        out = chained * np.array([v.gl, v.gr])
+        dry += out
+        o = int(row[L.T_ORBIT]) % n_orbits
+        rev[o] += (out[:, 0] + out[:, 1]) * row[L.T_ROOM]
+        dls[o] += out * row[L.T_DELAY]
+        params = {k: row[c] for k, c in ORBIT_COLUMNS.items() if np.isfinite(row[c])}
+        params["cps"] = row[L.T_CPS]
+        changes.setdefault(v.start, []).append((o, params))
+    wet = np.zeros((n_frames, 2))
+    for o in range(n_orbits):
+        mine = {f: [p for (oo, p) in lst if oo == o] for f, lst in changes.items()}
+        if not rev[o].any() and not dls[o].any():
+            continue
+        orbit = NaiveOrbit(sr)
+        for k in range(n_frames):
+            for params in mine.get(k, ()):
+                orbit.set(**params)
+            wet[k] += orbit.step(rev[o, k], dls[o, k, 0], dls[o, k, 1])
+    return dry + wet

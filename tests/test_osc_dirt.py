@@ -99,6 +99,11 @@ def test_name_colon_index_and_n_wraps(rig):
     ("hresonance", 0.3, L.T_HRESONANCE, 0.3), ("interp", "linear", L.T_INTERP, L.INTERP_LINEAR),
     ("note", 2.0, L.T_NOTE, 2.0), ("up", 3.0, L.T_NOTE, 3.0), ("lpf", 900.0, L.T_CUTOFF, 900.0),
     ("n", 1.0, None, None),
+    ("bandf", 800.0, L.T_BANDF, 800.0), ("bandq", 4.0, L.T_BANDQ, 4.0), ("shape", 0.5, L.T_SHAPE, 0.5),
+    ("crush", 4.0, L.T_CRUSH, 4.0), ("coarse", 8.0, L.T_COARSE, 8.0), ("vowel", "o", L.T_VOWEL, 4.0),
+    ("room", 0.3, L.T_ROOM, 0.3), ("size", 0.8, L.T_SIZE, 0.8), ("sz", 0.7, L.T_SIZE, 0.7),
+    ("dry", 0.2, L.T_DRY, 0.2), ("delay", 0.5, L.T_DELAY, 0.5), ("delaytime", 0.125, L.T_DELAYTIME, 0.125),
+    ("delayfeedback", 0.6, L.T_DELAYFB, 0.6), ("delayfb", 0.4, L.T_DELAYFB, 0.4), ("lock", 1, L.T_LOCK, 1.0),
 ])
 def test_every_engine_parameter_is_honoured(rig, param, value, col, expected):
     s, srv, warnings = rig
@@ -112,17 +117,18 @@ def test_every_engine_parameter_is_honoured(rig, param, value, col, expected):
 def test_engine_params_table_is_covered():
     covered = {"gain", "velocity", "amp", "pan", "speed", "accelerate", "unit", "begin", "end", "loop",
                "cut", "sustain", "attack", "release", "orbit", "cutoff", "resonance", "hcutoff",
-               "hresonance", "interp", "note", "n"}
+               "hresonance", "interp", "note", "n", "bandf", "bandq", "shape", "crush", "coarse", "vowel",
+               "room", "size", "dry", "delay", "delaytime", "delayfeedback", "lock"}
     assert set(ENGINE_PARAMS) == covered
 
 
 def test_unknown_and_unimplemented_parameters_warn_once(rig):
     s, srv, warnings = rig
     for _ in range(3):
-        play(srv, {"s": "bd", "room": 0.3, "size": 0.8, "wobble": 2.0})
+        play(srv, {"s": "bd", "squiz": 2.0, "leslie": 0.5, "wobble": 2.0})
     assert len(rows(s)) == 3
     assert len(warnings) == 3
-    assert any("'room'" in w and "does not implement" in w for w in warnings)
+    assert any("'squiz'" in w and "does not implement" in w for w in warnings)
     assert any("unknown parameter 'wobble'" in w for w in warnings)
 
 
@@ -262,3 +268,21 @@ def test_note_names_and_bus_references(rig):
     play(srv, {"s": "bd", "note": "c5"})                 # bus 5 now has a value: Tidal's bus
     a, b = rows(s)
     assert a[L.T_NOTE] == 4.0 and b[L.T_NOTE] == 7.0
+
+
+def test_superdirt_effects_message_lands_in_the_effect_columns(rig):
+    """A Tidal event with room/size/delay/vowel: sends and orbit parameters in their
+    columns; orbit parameters it does not carry stay NaN (the orbit keeps them)."""
+    s, srv, warnings = rig
+    play(srv, {"s": "bd", "orbit": 2, "room": 0.3, "size": 0.8, "delay": 0.25, "delaytime": 0.2,
+               "vowel": "a", "cps": 0.5625})
+    play(srv, {"s": "bd", "vowel": "x", "resonance": 0.1})
+    a, b = rows(s)
+    assert (a[L.T_ORBIT], a[L.T_ROOM], a[L.T_SIZE], a[L.T_DELAY]) == (2.0, pytest.approx(0.3),
+                                                                      pytest.approx(0.8), 0.25)
+    assert a[L.T_DELAYTIME] == pytest.approx(0.2) and a[L.T_VOWEL] == 1.0
+    assert np.isnan(a[L.T_RESONANCE])          # dirt_vowel's default strength
+    assert all(np.isnan(a[c]) for c in (L.T_DRY, L.T_DELAYFB, L.T_LOCK))
+    assert all(np.isnan(b[c]) for c in L.ORBIT_PARAMS)
+    assert b[L.T_VOWEL] == 0.0 and b[L.T_RESONANCE] == pytest.approx(0.1)
+    assert not warnings

@@ -46,16 +46,17 @@ T_GRAIN_SEED       34  RNG seed of the cloud (integer-valued)
 35..39                 reserved (granular)
 -- per-voice effects (NaN or 0: off) --
 T_BANDF            40  band-pass centre Hz (0 off)
-T_BANDQ            41  band-pass q
+T_BANDQ            41  band-pass q (default 10, as SuperDirt's dirt_bpf)
 T_SHAPE            42  waveshaper amount 0..1 (0 off)
 T_CRUSH            43  bit depth (0 off)
 T_COARSE           44  sample-and-hold factor (0/1 off)
-T_VOWEL            45  formant filter: 0 off, 1 a, 2 e, 3 i, 4 o, 5 u
+T_VOWEL            45  formant filter: 0 off, 1 a, 2 e, 3 i, 4 o, 5 u (strength: T_RESONANCE,
+                       NaN: 0.5)
 46..49                 reserved (per-voice effects)
 -- per-orbit global effects: sends are per voice; NaN leaves an orbit parameter as it is --
 T_ROOM             50  reverb send 0..1
-T_SIZE             51  reverb size 0..1 (orbit parameter)
-T_DRY              52  dry level (orbit parameter)
+T_SIZE             51  reverb size 0..1: its decay (orbit parameter)
+T_DRY              52  the reverb output is x (1 - dry), as SuperDirt (orbit parameter)
 T_DELAY            53  delay send 0..1
 T_DELAYTIME        54  delay time, seconds (or cycles with T_LOCK 1) (orbit parameter)
 T_DELAYFB          55  delay feedback 0..<1 (orbit parameter)
@@ -193,7 +194,7 @@ def default_trigger() -> np.ndarray:
     row[T_EVENT] = -1.0
     row[T_GRAIN_SIZE] = 0.05
     row[T_GRAIN_POS] = np.nan
-    row[T_BANDQ] = 1.0
+    row[T_BANDQ] = 10.0            # SuperDirt's dirt_bpf default
     for c in ORBIT_PARAMS:
         row[c] = np.nan
     return row

@@ -36,6 +36,9 @@ ENGINE_PARAMS: dict[str, str] = {
     "loop": "num", "cut": "num", "sustain": "num", "attack": "num", "release": "num",
     "orbit": "num", "cutoff": "num", "resonance": "num", "hcutoff": "num", "hresonance": "num",
     "interp": "str",
+    "bandf": "num", "bandq": "num", "shape": "num", "crush": "num", "coarse": "num", "vowel": "str",
+    "room": "num", "size": "num", "dry": "num", "delay": "num", "delaytime": "num",
+    "delayfeedback": "num", "lock": "num",
 }
 # read for timing/semantics, not passed on as parameters
 PROTOCOL_KEYS = frozenset({"s", "cps", "cycle", "delta", "clip", "nudge", "_id_"})

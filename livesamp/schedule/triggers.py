@@ -3,6 +3,8 @@
 This is the one place where the pattern world (dicts of controls, cycles) meets the engine
 world (float64 rows, frames). SuperDirt semantics: amp = amp * gain^4 (amp 0.4 by default),
 sustain = delta * legato when legato is given, `note` names count from c5 = 0 as in Tidal.
+Orbit parameters (size, dry, delaytime, delayfeedback, lock) are packed only when the event
+carries them (NaN otherwise: the orbit keeps its value); vowel names a e i o u become 1..5.
 """
 from __future__ import annotations
 
@@ -27,7 +29,15 @@ _NUMERIC_COLUMNS = (
     ("cut", L.T_CUT), ("accelerate", L.T_ACCEL), ("cutoff", L.T_CUTOFF),
     ("resonance", L.T_RESONANCE), ("hcutoff", L.T_HCUTOFF), ("hresonance", L.T_HRESONANCE),
     ("orbit", L.T_ORBIT), ("attack", L.T_ATTACK), ("release", L.T_RELEASE),
+    # per-voice effects and sends
+    ("bandf", L.T_BANDF), ("bandq", L.T_BANDQ), ("shape", L.T_SHAPE), ("crush", L.T_CRUSH),
+    ("coarse", L.T_COARSE), ("room", L.T_ROOM), ("delay", L.T_DELAY),
+    # orbit parameters: only when the event carries them (else NaN: the orbit keeps its value)
+    ("size", L.T_SIZE), ("dry", L.T_DRY), ("delaytime", L.T_DELAYTIME),
+    ("delayfeedback", L.T_DELAYFB), ("lock", L.T_LOCK),
 )
+# vowel names -> T_VOWEL (SuperDirt ignores other vowels: 0, off)
+_VOWELS = {"a": 1.0, "e": 2.0, "i": 3.0, "o": 4.0, "u": 5.0}
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,11 @@ class TriggerPacker:
             row[L.T_NOTE] = _note_semitones(value["note"])
         if value.get("interp") == "linear":
             row[L.T_INTERP] = L.INTERP_LINEAR
+        vowel = value.get("vowel")
+        if vowel is not None:
+            row[L.T_VOWEL] = _VOWELS.get(str(vowel).strip().lower(), 0.0)
+            if "resonance" not in value:
+                row[L.T_RESONANCE] = np.nan   # dirt_vowel's own default strength (0.5)
         # duration: sustain (s) wins, else legato/clip x the event's length, else natural
         if value.get("sustain") is not None:
             row[L.T_SUSTAIN] = max(0.0, _num(value["sustain"], "sustain")) * self.sr
