@@ -45,6 +45,32 @@ def _identity(x):
     return x
 
 
+_NOHAP = object()  # what a signal's _sig gives where its query has no hap
+
+
+def _in_one_cycle(span) -> bool:
+    """begin <= end <= sam(begin) + 1 (exact; Time internals to skip operator dispatch)."""
+    b, e = span.begin, span.end
+    bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
+    return bn * ed <= en * bd and en <= (bn // bd + 1) * ed
+
+
+def _sig_map(sig, fn):
+    def mapped(t, controls):
+        v = sig(t, controls)
+        return v if v is _NOHAP else fn(v)
+
+    return mapped
+
+
+def _sig_filter(sig, test):
+    def filtered(t, controls):
+        v = sig(t, controls)
+        return v if v is _NOHAP or test(v) else _NOHAP
+
+    return filtered
+
+
 def _app_period(structure: Pattern, other: Pattern):
     """app_left/app_right: `other` is queried at the structure's wholes, which may reach into
     cycles before the query (so it must repeat in negative cycles too)."""
@@ -133,7 +159,7 @@ class Pattern:
     """
 
     __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "_per",
-                 "_perfn", "_cached", "__weakref__")
+                 "_perfn", "_cached", "_sig", "__weakref__")
 
     def __init__(self, query, steps=None):
         self.query = query
@@ -146,6 +172,11 @@ class Pattern:
         self._per = _MISSING  # period(), once known
         self._perfn = None  # how to work the period out (None: not periodic as far as known)
         self._cached = False  # whole-cycle queries memoised (see cycle_cached)
+        # sig(t, controls): for a span within one cycle (begin <= end <= sam(begin) + 1) the
+        # query is [Hap(None, span, sig(span.begin, controls))] with no context, or [] when
+        # sig gives _NOHAP.  Set for signals and what maps them; lets app_left/app_right sample
+        # them without a query.
+        self._sig = None
 
     # -- querying ---------------------------------------------------------------
     def query_arc(self, begin, end, controls: dict | None = None) -> list[Hap]:
@@ -204,7 +235,10 @@ class Pattern:
         def q(state):
             return [Hap(h.whole, h.part, fn(h.value), h.context) for h in query(state)]
 
-        return _same_period(Pattern(q, self._steps), self)
+        result = _same_period(Pattern(q, self._steps), self)
+        if self._sig is not None:
+            result._sig = _sig_map(self._sig, fn)
+        return result
 
     fmap = with_value
 
@@ -264,8 +298,11 @@ class Pattern:
         return Pattern(lambda state: [h for h in self.query(state) if test(h)])
 
     def filter_values(self, test) -> Pattern:
-        return _same_period(Pattern(lambda state: [h for h in self.query(state) if test(h.value)], self._steps),
-                            self)
+        result = _same_period(Pattern(lambda state: [h for h in self.query(state) if test(h.value)], self._steps),
+                              self)
+        if self._sig is not None:
+            result._sig = _sig_filter(self._sig, test)
+        return result
 
     def remove_nones(self) -> Pattern:
         return self.filter_values(lambda v: v is not None)
@@ -318,11 +355,20 @@ class Pattern:
         pat_func = self
         if pat_val._bare is not _MISSING:
             return _app_left_bare(self, pat_val)
+        sig = pat_val._sig
 
         def q(state):
             out = []
             for hf in pat_func.query(state):
-                for hv in pat_val.query(state.set_span(hf.whole_or_part())):
+                span = hf.whole_or_part()
+                if sig is not None and _in_one_cycle(span):  # the signal's one hap, sampled directly
+                    v = sig(span.begin, state.controls)
+                    if v is not _NOHAP:
+                        part = hf.part.intersection(span)
+                        if part is not None:
+                            out.append(Hap(hf.whole, part, hf.value(v), _EMPTY_HAP.combine_context(hf)))
+                    continue
+                for hv in pat_val.query(state.set_span(span)):
                     part = hf.part.intersection(hv.part)
                     if part is not None:
                         out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
@@ -334,11 +380,20 @@ class Pattern:
 
     def app_right(self, pat_val: Pattern) -> Pattern:
         pat_func = self
+        sig = pat_func._sig
 
         def q(state):
             out = []
             for hv in pat_val.query(state):
-                for hf in pat_func.query(state.set_span(hv.whole_or_part())):
+                span = hv.whole_or_part()
+                if sig is not None and _in_one_cycle(span):  # the signal's one hap, sampled directly
+                    f = sig(span.begin, state.controls)
+                    if f is not _NOHAP:
+                        part = span.intersection(hv.part)
+                        if part is not None:
+                            out.append(Hap(hv.whole, part, f(hv.value), hv.combine_context(_EMPTY_HAP)))
+                    continue
+                for hf in pat_func.query(state.set_span(span)):
                     part = hf.part.intersection(hv.part)
                     if part is not None:
                         out.append(Hap(hv.whole, part, hf.value(hv.value), hv.combine_context(hf)))
@@ -590,7 +645,10 @@ def _app_left_bare(pat_func: Pattern, pat_val: Pattern) -> Pattern:
                     out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
         return out
 
-    return _same_period(Pattern(q, pat_func._steps), pat_func)
+    result = _same_period(Pattern(q, pat_func._steps), pat_func)
+    if pat_func._sig is not None:  # within a cycle: the signal's hap, mapped
+        result._sig = _sig_map(pat_func._sig, lambda f: f(value))
+    return result
 
 
 def reify(thing) -> Pattern:
@@ -850,7 +908,9 @@ def signal(fn) -> Pattern:
     0 1/2 | 0
     1/2 1 | 1
     """
-    return Pattern(lambda state: [Hap(None, state.span, fn(state.span.begin, state.controls))])
+    result = Pattern(lambda state: [Hap(None, state.span, fn(state.span.begin, state.controls))])
+    result._sig = fn
+    return result
 
 
 # -- time primitives ------------------------------------------------------------------------
@@ -943,29 +1003,55 @@ def fast_gap_prim(self, factor) -> Pattern:
     factor = to_fraction(factor)
     if factor <= 0:
         return silence
-
-    def qf(span):
-        cycle = sam(span.begin)
-        bpos = min((span.begin - cycle) * factor, _ONE)
-        epos = min((span.end - cycle) * factor, _ONE)
-        if bpos >= 1:
-            return None
-        return TimeSpan(cycle + bpos, cycle + epos)
-
-    def ef(h):
-        begin, end = h.part.begin, h.part.end
-        cycle = sam(begin)
-        bpos = min((begin - cycle) / factor, _ONE)
-        epos = min((end - cycle) / factor, _ONE)
-        part = TimeSpan(cycle + bpos, cycle + epos)
-        whole = None
-        if h.whole is not None:
-            whole = TimeSpan(part.begin - (begin - h.whole.begin) / factor,
-                             part.end + (h.whole.end - end) / factor)
-        return Hap(whole, part, h.value, h.context)
-
     # cycle-local: cycle c of the result reads only cycle c of the pattern
-    return _same_period(self.with_query_span_maybe(qf).with_hap(ef).split_queries(), self)
+    return _same_period(Pattern(_fast_gap_query(self.query, factor, 0)), self)
+
+
+def _fast_gap_query(query, factor, shift):
+    """The query of fast_gap(factor) followed by late(shift), in one pass.
+
+    Per cycle of the (shifted) span: the pattern is queried at [cycle + (b - cycle) * factor,
+    cycle + min((e - cycle) * factor, 1)) (nothing if that begins at or past the cycle's end),
+    and each hap is squeezed back into the cycle (parts clamped to its end, wholes stretched
+    by the same factor), then shifted.  Exact arithmetic: the same haps as the three-layer
+    composition (query span map, hap map, split_queries) it replaces.
+    """
+    inv = 1 / factor
+
+    def q(state):
+        span = state.span
+        controls = state.controls
+        if shift:
+            span = TimeSpan(span.begin - shift, span.end - shift)
+        out = []
+        for piece in span.span_cycles():
+            cycle = math.floor(piece.begin)
+            bpos = (piece.begin - cycle) * factor
+            if bpos >= 1:
+                continue
+            epos = (piece.end - cycle) * factor
+            if epos > 1:
+                epos = _ONE
+            for h in query(State(TimeSpan(cycle + bpos, cycle + epos), controls)):
+                begin, end = h.part.begin, h.part.end
+                cyc = math.floor(begin)
+                nb = (begin - cyc) * inv
+                if nb > 1:
+                    nb = _ONE
+                ne = (end - cyc) * inv
+                if ne > 1:
+                    ne = _ONE
+                base = cyc + shift
+                nb = nb + base
+                ne = ne + base
+                w = h.whole
+                if w is not None:
+                    w = TimeSpan(nb - (begin - w.begin) * inv, ne + (w.end - end) * inv)
+                out.append(Hap(w, TimeSpan(nb, ne), h.value, h.context))
+        return out
+
+    return q
+
 
 def compress_prim(self, b, e) -> Pattern:
     """`compress` with plain values.
@@ -979,7 +1065,8 @@ def compress_prim(self, b, e) -> Pattern:
         return silence
     if b == e:
         return silence
-    return early_prim(fast_gap_prim(self, 1 / (e - b)), -b)
+    # fast_gap(1 / (e - b)) then late(b), fused; cycle-local like fast_gap
+    return _same_period(Pattern(_fast_gap_query(self.query, 1 / (e - b), b)), self)
 
 def focus_prim(self, b, e) -> Pattern:
     """`focus` with plain values.

@@ -1,8 +1,10 @@
-"""Periods of patterns and the whole-cycle memo (livesamp/pattern/cache.py).
+"""The pattern core's fast paths give exactly the haps of the slow ones.
 
-A cached pattern must give the same haps (spans, values, source locations) as the same pattern
-built without the cache, for any cycle; the periods it relies on are checked against plain
-queries of far-apart cycles.
+- the whole-cycle memo of periodic patterns (livesamp/pattern/cache.py): a cached pattern gives
+  the same haps (spans, values, source locations) as the same pattern built without it, for any
+  cycle; the periods it relies on are checked against plain queries of far-apart cycles;
+- fused fast_gap/compress against the composition of query/hap maps they replace;
+- signals sampled directly by app_left/app_right against querying them.
 """
 from __future__ import annotations
 
@@ -11,9 +13,17 @@ from contextlib import contextmanager
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import livesamp
 from livesamp.pattern import cache
+from livesamp.pattern.core import Pattern, early_prim, sequence
+from livesamp.pattern.hap import Hap
+from livesamp.pattern.signal import rand, saw, sine
+from livesamp.pattern.time import TimeSpan, sam
+from test_pattern_laws import specs
+from test_pattern_laws import build as build_spec
 
 NS = {name: getattr(livesamp, name) for name in livesamp.__all__}
 
@@ -150,3 +160,98 @@ def test_bench_patterns_cached_equal_uncached(expr):
     cached, plain = build(expr), build(expr, cached=False)
     for c in list(builtins.range(0, 30)) + [100_000, 100_001, 200_017]:
         assert sorted(key(h) for h in cached.query_arc(c, c + 1)) == haps(plain, c, c + 1), (expr, c)
+
+
+# -- fused primitives against their definitions ------------------------------------------------
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+times = st.builds(Fraction, st.integers(-40, 40), st.integers(1, 8))
+spans = st.tuples(times, st.builds(Fraction, st.integers(0, 24), st.integers(1, 8))).map(
+    lambda t: (t[0], t[0] + t[1]))
+
+
+def fast_gap_reference(pat, factor):
+    """fast_gap as three layers: query span map, hap map, split at cycles (the definition)."""
+    factor = Fraction(factor)
+    one = Fraction(1)
+
+    def qf(span):
+        cycle = sam(span.begin)
+        bpos = min((span.begin - cycle) * factor, one)
+        epos = min((span.end - cycle) * factor, one)
+        return None if bpos >= 1 else TimeSpan(cycle + bpos, cycle + epos)
+
+    def ef(h):
+        begin, end = h.part.begin, h.part.end
+        cycle = sam(begin)
+        part = TimeSpan(cycle + min((begin - cycle) / factor, one), cycle + min((end - cycle) / factor, one))
+        whole = None
+        if h.whole is not None:
+            whole = TimeSpan(part.begin - (begin - h.whole.begin) / factor,
+                             part.end + (h.whole.end - end) / factor)
+        return Hap(whole, part, h.value, h.context)
+
+    return pat.with_query_span_maybe(qf).with_hap(ef).split_queries()
+
+
+def exact(pat, b, e):
+    return sorted(key(h) for h in pat.query_arc(b, e))
+
+
+@SETTINGS
+@given(specs, st.builds(Fraction, st.integers(1, 9), st.integers(1, 4)), spans)
+def test_fast_gap_is_its_definition(spec, factor, span):
+    pat = build_spec(spec)
+    assert exact(pat.fast_gap(factor), *span) == exact(fast_gap_reference(pat, factor), *span)
+
+
+@SETTINGS
+@given(specs, st.integers(0, 7), st.integers(1, 8), spans)
+def test_compress_is_late_fast_gap(spec, b8, width8, span):
+    b, e = Fraction(b8, 8), min(Fraction(b8 + width8, 8), Fraction(1))
+    if b >= e:
+        return
+    pat = build_spec(spec)
+    reference = early_prim(fast_gap_reference(pat, 1 / (e - b)), -b)
+    assert exact(pat.compress(b, e), *span) == exact(reference, *span)
+
+
+def without_sig(pat):
+    return Pattern(pat.query, pat._steps)  # same queries, no direct sampling
+
+
+SIGNALS = {
+    "rand": rand,
+    "saw.range": saw.range(0.5, 1),
+    "sine.floor": sine.range(0, 8).floor(),
+    "rand filtered": rand.filter_values(lambda v: v > 0.4),
+    "rand.mul(saw)": rand.mul(saw),  # structure from a signal: not sampled directly
+}
+
+
+@SETTINGS
+@given(specs, st.sampled_from(sorted(SIGNALS)), spans)
+def test_signals_sampled_directly_as_queried(spec, name, span):
+    pat, sig = build_spec(spec), SIGNALS[name]
+    pair = pat.fmap(lambda a: lambda b: (a, b))
+    assert exact(pair.app_left(sig), *span) == exact(pair.app_left(without_sig(sig)), *span)
+    assert exact(pat.segment(3).fmap(lambda a: lambda b: (a, b)).app_left(sig), *span) == \
+        exact(pat.segment(3).fmap(lambda a: lambda b: (a, b)).app_left(without_sig(sig)), *span)
+    fsig = sig.fmap(lambda b: lambda a: (a, b))
+    assert exact(fsig.app_right(pat), *span) == exact(without_sig(fsig).app_right(pat), *span)
+
+
+def test_signals_keep_their_sampler_through_maps():
+    assert saw.range(0.5, 1)._sig is not None and rand.fmap(lambda r: 1 - r)._sig is not None
+    assert sine.range(0, 8).floor()._sig is not None
+    assert sequence(1, 2)._sig is None
+
+
+@SETTINGS
+@given(specs, st.integers(0, 400))
+def test_random_patterns_cached_equal_uncached(spec, c):
+    with cache_enabled(False):
+        plain = build_spec(spec)
+    cached = cache.cycle_cached(build_spec(spec))
+    for cycle in (c, c + 1, c % 7, c):
+        assert exact(cached, cycle, cycle + 1) == exact(plain, cycle, cycle + 1)
