@@ -33,25 +33,34 @@ def set_enabled(on: bool) -> None:
     ENABLED = bool(on)
 
 
-def _shift_span(span: TimeSpan, d: int) -> TimeSpan:
-    b, e = span.begin, span.end
-    out = _new(TimeSpan)
-    bd, ed = b._denominator, e._denominator
-    out.begin = _time(b._numerator + d * bd, bd)  # adding a whole number keeps lowest terms
-    out.end = _time(e._numerator + d * ed, ed)
-    return out
-
-
 def _shifted(haps: list, d: int) -> list:
+    """The haps moved d cycles later (new spans; values and contexts shared: never mutated)."""
     out = []
+    append = out.append
     for h in haps:
+        part = h.part
+        b, e = part.begin, part.end
+        bd, ed = b._denominator, e._denominator
+        span = _new(TimeSpan)
+        span.begin = _time(b._numerator + d * bd, bd)  # adding a whole number keeps lowest terms
+        span.end = _time(e._numerator + d * ed, ed)
         w = h.whole
+        if w is None:
+            whole = None
+        elif w is part or (w.begin == b and w.end == e):
+            whole = span
+        else:
+            wb, we = w.begin, w.end
+            bd, ed = wb._denominator, we._denominator
+            whole = _new(TimeSpan)
+            whole.begin = _time(wb._numerator + d * bd, bd)
+            whole.end = _time(we._numerator + d * ed, ed)
         nh = _new(Hap)
-        nh.whole = None if w is None else _shift_span(w, d)
-        nh.part = _shift_span(h.part, d)
+        nh.whole = whole
+        nh.part = span
         nh.value = h.value
         nh.context = h.context
-        out.append(nh)
+        append(nh)
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from functools import reduce
 
-from .hap import Hap
+from .hap import Hap, _after_empty
 from .time import Fraction, Time, TimeSpan, cycle_pos, sam, to_fraction
 
 __all__ = [
@@ -366,7 +366,7 @@ class Pattern:
                     if v is not _NOHAP:
                         part = hf.part.intersection(span)
                         if part is not None:
-                            out.append(Hap(hf.whole, part, hf.value(v), _EMPTY_HAP.combine_context(hf)))
+                            out.append(Hap(hf.whole, part, hf.value(v), _after_empty(hf.context)))
                     continue
                 for hv in pat_val.query(state.set_span(span)):
                     part = hf.part.intersection(hv.part)
@@ -391,7 +391,7 @@ class Pattern:
                     if f is not _NOHAP:
                         part = span.intersection(hv.part)
                         if part is not None:
-                            out.append(Hap(hv.whole, part, f(hv.value), hv.combine_context(_EMPTY_HAP)))
+                            out.append(Hap(hv.whole, part, f(hv.value), _after_empty(hv.context)))
                     continue
                 for hf in pat_func.query(state.set_span(span)):
                     part = hf.part.intersection(hv.part)
@@ -632,12 +632,12 @@ def _app_left_bare(pat_func: Pattern, pat_val: Pattern) -> Pattern:
     def q(state):
         out = []
         for hf in pat_func.query(state):
-            span = hf.whole_or_part()
-            fb = math.floor(span.begin)
-            if span.begin <= span.end <= fb + 1:
+            w = hf.whole
+            span = hf.part if w is None else w
+            if _in_one_cycle(span):
                 part = hf.part.intersection(span)
                 if part is not None:
-                    out.append(Hap(hf.whole, part, hf.value(value), _EMPTY_HAP.combine_context(hf)))
+                    out.append(Hap(w, part, hf.value(value), _after_empty(hf.context)))
                 continue
             for hv in general(state.set_span(span)):
                 part = hf.part.intersection(hv.part)

@@ -6,6 +6,13 @@ from .time import Fraction, TimeSpan
 __all__ = ["Hap"]
 
 
+def _after_empty(context: dict) -> dict:
+    """An empty context combined with `context`: the same, with a locations list."""
+    if not context or "locations" in context:
+        return context
+    return {**context, "locations": []}
+
+
 class Hap:
     """A value over `part`, a fragment of its `whole` (None for continuous values).
 
@@ -35,9 +42,15 @@ class Hap:
         return self.whole is not None and self.whole.begin == self.part.begin
 
     def combine_context(self, other: Hap) -> dict:
+        """Both contexts, the other's keys winning, locations joined (self's first).
+
+        Contexts are never mutated, so a side that already holds everything is returned as is.
+        """
         a, b = self.context, other.context
-        if not a and not b:
-            return {}
+        if not a:
+            return _after_empty(b)
+        if not b:
+            return _after_empty(a)
         merged = {**a, **b}
         merged["locations"] = list(a.get("locations", ())) + list(b.get("locations", ()))
         return merged

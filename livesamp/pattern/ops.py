@@ -63,8 +63,14 @@ OPERATORS = {
 HOWS = ("in_", "out", "mix", "squeeze", "squeezeout", "reset", "restart", "poly")
 
 
+_PLAIN = frozenset({int, float, str, bool, type(None), list, tuple})
+
+
 def _is_obj(x) -> bool:
-    return isinstance(x, Mapping)
+    t = type(x)
+    if t is dict:
+        return True
+    return t not in _PLAIN and isinstance(x, Mapping)  # (the ABC check is slow: plain types first)
 
 
 def _union_with(a: Mapping, b: Mapping, op):
@@ -78,6 +84,8 @@ def _union_with(a: Mapping, b: Mapping, op):
 
 
 def _compose(a, b, op):
+    if type(a) is dict and type(b) is dict:
+        return _union_with(a, b, op)
     if _is_obj(a) or _is_obj(b):
         if not _is_obj(a):
             a = {"value": a}

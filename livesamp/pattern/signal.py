@@ -15,7 +15,7 @@ import math
 from .core import Pattern, fastcat, pure, reify, sequence, signal, silence, stack
 from .hap import Hap
 from .registry import register
-from .time import Fraction, to_fraction
+from .time import Fraction, Time, to_fraction
 from .values import js_rem
 
 __all__ = [
@@ -49,9 +49,15 @@ def _int_seed_to_rand(x: int) -> float:
     return js_rem(x, _TWO29) / _TWO29
 
 
+def _float(t) -> float:
+    if type(t) is Time:  # Fraction.__float__ goes through the numbers ABCs
+        return t._numerator / t._denominator
+    return float(t)
+
+
 def rand_at(t, seed=0) -> float:
     """Strudel's rand at cycle time t (a float in [0, 1))."""
-    return abs(_int_seed_to_rand(_time_to_int_seed(float(t) + (seed or 0))))
+    return abs(_int_seed_to_rand(_time_to_int_seed(_float(t) + (seed or 0))))
 
 
 def rands_at(t, n: int, seed=0) -> list[float]:
@@ -66,8 +72,7 @@ def rands_at(t, n: int, seed=0) -> list[float]:
     return out
 
 
-def _t(t) -> float:
-    return float(t)
+_t = _float
 
 
 saw = signal(lambda t, c: js_rem(_t(t), 1))

@@ -307,6 +307,14 @@ def cycle_pos(t: Fraction) -> Fraction:
     return t - math.floor(t)
 
 
+def _span(begin: Time, end: Time) -> TimeSpan:
+    """A TimeSpan from two Times (no conversion)."""
+    span = _new(TimeSpan)
+    span.begin = begin
+    span.end = end
+    return span
+
+
 class TimeSpan:
     """A span of cycles [begin, end), exact."""
 
@@ -321,20 +329,26 @@ class TimeSpan:
         return self.end - self.begin
 
     def span_cycles(self) -> list[TimeSpan]:
-        """Split at cycle boundaries (a zero-width span stays whole)."""
+        """Split at cycle boundaries (a zero-width span stays whole; a reversed one vanishes)."""
         begin, end = self.begin, self.end
-        if begin == end:
-            return [TimeSpan(begin, end)]
+        bn, bd, en, ed = begin._numerator, begin._denominator, end._numerator, end._denominator
+        if bn * ed >= en * bd:
+            return [self] if bn == en and bd == ed else []
+        bs = bn // bd
+        if en <= (bs + 1) * ed:  # within one cycle (the usual case)
+            return [self]
         spans = []
-        end_sam = math.floor(end)
-        while end > begin:
-            bs = math.floor(begin)
+        end_sam = en // ed
+        while True:
             if bs == end_sam:
-                spans.append(TimeSpan(begin, end))
+                spans.append(_span(begin, end))
                 break
             nb = _time(bs + 1, 1)
-            spans.append(TimeSpan(begin, nb))
+            spans.append(_span(begin, nb))
             begin = nb
+            bs += 1
+            if bs * ed >= en:  # end reached exactly at a cycle boundary
+                break
         return spans
 
     def cycle_arc(self) -> TimeSpan:
@@ -352,16 +366,36 @@ class TimeSpan:
         return TimeSpan(s + fn(self.begin - s), s + fn(self.end - s))
 
     def intersection(self, other: TimeSpan) -> TimeSpan | None:
-        b = self.begin if self.begin > other.begin else other.begin
-        e = self.end if self.end < other.end else other.end
-        if b > e:
+        """The common part; None if they do not meet (a zero-width meeting at the end of a
+        non-empty span does not count).  May return self or other when it is one of them
+        (spans are never mutated)."""
+        sb, se, ob, oe = self.begin, self.end, other.begin, other.end
+        sbn, sbd, obn, obd = sb._numerator, sb._denominator, ob._numerator, ob._denominator
+        sen, sed, oen, oed = se._numerator, se._denominator, oe._numerator, oe._denominator
+        if sbn * obd >= obn * sbd:
+            b, bn, bd = sb, sbn, sbd
+        else:
+            b, bn, bd = ob, obn, obd
+        if sen * oed <= oen * sed:
+            e, en, ed = se, sen, sed
+        else:
+            e, en, ed = oe, oen, oed
+        c = bn * ed - en * bd
+        if c > 0:
             return None
-        if b == e:
-            if b == self.end and self.begin < self.end:
+        if c == 0:
+            if en == sen and ed == sed and sbn * sed < sen * sbd:
                 return None
-            if b == other.end and other.begin < other.end:
+            if en == oen and ed == oed and obn * oed < oen * obd:
                 return None
-        return TimeSpan(b, e)
+        if b is sb and e is se:
+            return self
+        if b is ob and e is oe:
+            return other
+        span = _new(TimeSpan)
+        span.begin = b
+        span.end = e
+        return span
 
     def intersection_e(self, other: TimeSpan) -> TimeSpan:
         result = self.intersection(other)
