@@ -196,6 +196,20 @@ class LibraryIndex(FolderSync):
                 "SELECT name, idx, revoked_at, revoked_reason FROM samples "
                 "WHERE bank = ? AND revoked_at IS NOT NULL AND idx >= 0", (str(bank_path),))}
 
+    def revoked_among(self, shas: Iterable[str]) -> dict[str, tuple[str, str | None, str]]:
+        """sha256 -> (revoked_at, reason, name:idx) for those of ``shas`` whose sample is revoked
+        (in any bank the index knows): how a derived thing checks its inputs' consent."""
+        shas = sorted(set(shas))
+        out: dict[str, tuple[str, str | None, str]] = {}
+        with self._lock:
+            for a in range(0, len(shas), 500):
+                part = shas[a:a + 500]
+                for sha, at, why, name, idx in self._db.execute(
+                        "SELECT sha256, revoked_at, revoked_reason, name, idx FROM samples WHERE revoked_at IS NOT NULL "
+                        f"AND sha256 IN ({', '.join('?' * len(part))})", part):
+                    out[sha] = (at, why, f"{name}:{idx}")
+        return out
+
     def set_descriptors(self, bank_path: str | Path, relpath: str, d: Descriptors) -> None:
         with self._tx() as db:
             db.execute(f"UPDATE samples SET {', '.join(f'{f} = ?' for f in DESCRIPTOR_FIELDS)} "
