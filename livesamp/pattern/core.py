@@ -8,7 +8,8 @@ import math
 from functools import reduce
 
 from .hap import Hap, _after_empty
-from .time import Fraction, Time, TimeSpan, cycle_pos, sam, to_fraction
+from .time import (Fraction, Time, TimeSpan, _new, _ratio, _scale_span, _shift_span, _time, cycle_pos, sam,
+                   to_fraction)
 
 __all__ = [
     "Pattern", "State", "pure", "silence", "nothing", "gap", "reify", "stack", "slowcat",
@@ -928,18 +929,30 @@ def fast_prim(self, factor) -> Pattern:
         return silence
     query = self.query
 
-    def q(state):
-        span = state.span
-        haps = query(state.set_span(TimeSpan(span.begin * factor, span.end * factor)))
-        out = []
-        for h in haps:
-            w = h.whole
-            out.append(Hap(
-                None if w is None else TimeSpan(w.begin / factor, w.end / factor),
-                TimeSpan(h.part.begin / factor, h.part.end / factor),
-                h.value, h.context,
-            ))
-        return out
+    fn, fd = factor._numerator, factor._denominator
+    if fn < 0:
+        def q(state):
+            span = state.span
+            haps = query(state.set_span(TimeSpan(span.begin * factor, span.end * factor)))
+            out = []
+            for h in haps:
+                w = h.whole
+                out.append(Hap(
+                    None if w is None else TimeSpan(w.begin / factor, w.end / factor),
+                    TimeSpan(h.part.begin / factor, h.part.end / factor),
+                    h.value, h.context,
+                ))
+            return out
+    else:
+        def q(state):
+            out = []
+            for h in query(State(_scale_span(state.span, fn, fd), state.controls)):
+                part, w = h.part, h.whole
+                new_part = _scale_span(part, fd, fn)
+                if w is not None:
+                    w = new_part if w is part else _scale_span(w, fd, fn)
+                out.append(Hap(w, new_part, h.value, h.context))
+            return out
 
     result = Pattern(q, self._steps)
     result._perfn = lambda: _fast_period(self, factor)
@@ -967,17 +980,16 @@ def early_prim(self, offset) -> Pattern:
         return _same_period(Pattern(self.query, self._steps), self)
     query = self.query
 
+    on, od = offset._numerator, offset._denominator
+
     def q(state):
-        span = state.span
-        haps = query(state.set_span(TimeSpan(span.begin + offset, span.end + offset)))
         out = []
-        for h in haps:
-            w = h.whole
-            out.append(Hap(
-                None if w is None else TimeSpan(w.begin - offset, w.end - offset),
-                TimeSpan(h.part.begin - offset, h.part.end - offset),
-                h.value, h.context,
-            ))
+        for h in query(State(_shift_span(state.span, on, od), state.controls)):
+            part, w = h.part, h.whole
+            new_part = _shift_span(part, -on, od)
+            if w is not None:
+                w = new_part if w is part else _shift_span(w, -on, od)
+            out.append(Hap(w, new_part, h.value, h.context))
         return out
 
     result = Pattern(q, self._steps)
@@ -1013,41 +1025,58 @@ def _fast_gap_query(query, factor, shift):
     Per cycle of the (shifted) span: the pattern is queried at [cycle + (b - cycle) * factor,
     cycle + min((e - cycle) * factor, 1)) (nothing if that begins at or past the cycle's end),
     and each hap is squeezed back into the cycle (parts clamped to its end, wholes stretched
-    by the same factor), then shifted.  Exact arithmetic: the same haps as the three-layer
-    composition (query span map, hap map, split_queries) it replaces.
+    by the same factor), then shifted.  Exact arithmetic (on numerators and denominators):
+    the same haps as the three-layer composition (query span map, hap map, split_queries).
     """
+    fn, fd = factor._numerator, factor._denominator  # factor > 0
     inv = 1 / factor
+    shift = to_fraction(shift)
+    sn, sd = shift._numerator, shift._denominator
 
     def q(state):
         span = state.span
         controls = state.controls
-        if shift:
-            span = TimeSpan(span.begin - shift, span.end - shift)
+        if sn:
+            span = _shift_span(span, -sn, sd)
         out = []
         for piece in span.span_cycles():
-            cycle = math.floor(piece.begin)
-            bpos = (piece.begin - cycle) * factor
-            if bpos >= 1:
+            b, e = piece.begin, piece.end
+            bn, bd = b._numerator, b._denominator
+            cycle = bn // bd
+            x = (bn - cycle * bd) * fn  # (b - cycle) * factor = x / (bd * fd)
+            if x >= bd * fd:
                 continue
-            epos = (piece.end - cycle) * factor
-            if epos > 1:
-                epos = _ONE
-            for h in query(State(TimeSpan(cycle + bpos, cycle + epos), controls)):
-                begin, end = h.part.begin, h.part.end
-                cyc = math.floor(begin)
-                nb = (begin - cyc) * inv
-                if nb > 1:
-                    nb = _ONE
-                ne = (end - cyc) * inv
-                if ne > 1:
-                    ne = _ONE
-                base = cyc + shift
-                nb = nb + base
-                ne = ne + base
+            en, ed = e._numerator, e._denominator
+            y = (en - cycle * ed) * fn
+            inner = _new(TimeSpan)
+            inner.begin = _ratio(cycle * bd * fd + x, bd * fd)
+            inner.end = _time(cycle + 1, 1) if y >= ed * fd else _ratio(cycle * ed * fd + y, ed * fd)
+            for h in query(State(inner, controls)):
+                part = h.part
+                pb, pe = part.begin, part.end
+                an, ad, zn, zd = pb._numerator, pb._denominator, pe._numerator, pe._denominator
+                cyc = an // ad
+                # cyc + min((t - cyc) / factor, 1) + shift, for t = pb and pe
+                u = (an - cyc * ad) * fd  # (pb - cyc) / factor = u / (ad * fn)
+                if u > ad * fn:
+                    nb = _ratio((cyc + 1) * sd + sn, sd)
+                else:
+                    nb = _ratio((cyc * ad * fn + u) * sd + sn * ad * fn, ad * fn * sd)
+                v = (zn - cyc * zd) * fd
+                if v > zd * fn:
+                    ne = _ratio((cyc + 1) * sd + sn, sd)
+                else:
+                    ne = _ratio((cyc * zd * fn + v) * sd + sn * zd * fn, zd * fn * sd)
+                new_part = _new(TimeSpan)
+                new_part.begin = nb
+                new_part.end = ne
                 w = h.whole
                 if w is not None:
-                    w = TimeSpan(nb - (begin - w.begin) * inv, ne + (w.end - end) * inv)
-                out.append(Hap(w, TimeSpan(nb, ne), h.value, h.context))
+                    if w is part or (w.begin == pb and w.end == pe):
+                        w = new_part
+                    else:
+                        w = TimeSpan(nb - (pb - w.begin) * inv, ne + (w.end - pe) * inv)
+                out.append(Hap(w, new_part, h.value, h.context))
         return out
 
     return q

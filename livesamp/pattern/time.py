@@ -30,6 +30,33 @@ def _time(n: int, d: int) -> Time:
     return t
 
 
+def _ratio(n: int, d: int) -> Time:
+    """n/d as a Time, for a positive d (reduced here)."""
+    g = _gcd(n, d)
+    if g == 1:
+        return _time(n, d)
+    return _time(n // g, d // g)
+
+
+def _scale_span(span, n: int, d: int):
+    """The span with both ends times n/d (d > 0, n > 0)."""
+    b, e = span.begin, span.end
+    out = _new(TimeSpan)
+    out.begin = _ratio(b._numerator * n, b._denominator * d)
+    out.end = _ratio(e._numerator * n, e._denominator * d)
+    return out
+
+
+def _shift_span(span, n: int, d: int):
+    """The span with n/d added to both ends (d > 0)."""
+    b, e = span.begin, span.end
+    out = _new(TimeSpan)
+    bd, ed = b._denominator, e._denominator
+    out.begin = _ratio(b._numerator * d + n * bd, bd * d)
+    out.end = _ratio(e._numerator * d + n * ed, ed * d)
+    return out
+
+
 def _t_add(na, da, nb, db):  # the algorithms of CPython 3.12's fractions module
     g = _gcd(da, db)
     if g == 1:
