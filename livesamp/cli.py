@@ -170,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("devices", help="list audio devices")
     from .bank.cli import add_samples_parser
     add_samples_parser(sub)
+    from .neural.cli import add_voice_parser
+    add_voice_parser(sub)
     rp = sub.add_parser("replay", help="render a logged performance (a session log) to an audio file")
     rp.add_argument("log", help="a session log (.jsonl), as printed when the REPL starts and ends")
     rp.add_argument("-o", "--output", default="set.wav", help="output file (.wav, .flac ...)")
@@ -187,7 +189,7 @@ def main(argv=None) -> int:
             return _cmd_play(args)
         if args.command == "devices":
             return _cmd_devices(args)
-        if args.command == "samples":
+        if args.command in ("samples", "voice"):
             return args.run(args)
         if args.command == "replay":
             return _cmd_replay(args)

@@ -61,11 +61,13 @@ def voices_for(engine) -> NeuralVoices:
         return nv
 
 
-def resynthesise(packer, sample, value: dict):
+def resynthesise(packer, sample, sid: int, value: dict):
     """The packer's hook: (sample shown for the event, engine sample id, value with the
     voice's card) for a neural event, or None for silence (stale voice, render budget
     spent); raises ``UnknownVoiceError`` (a KeyError, like an unknown sample) for a voice
-    that does not exist."""
+    that does not exist. Other voice kinds (sampler, grain, unit) pass through as they are."""
+    if not wants_neural(value):
+        return sample, sid, value
     ids = packer.sample_ids
     return voices_for(ids.engine).event(ids.library, sample, value, packer.warn)
 

@@ -94,7 +94,14 @@ CONTROLS: list[Control] = [
     _c("density", "float", 50.0, (0.1, 4000), "grains/s", [], "grain rate"),
     _c("pos", "float", None, (0, 1), "fraction", [], "grain read position"),
     _c("jitter", "float", 0.0, (0, 1), "", [], "grain position jitter"),
-    _c("voice", "str", None, None, "", [], "voice kind override: sampler, grain, unit, neural"),
+    _c("voice", "str", None, None, "", [], "voice kind override: sampler, grain, unit, or a neural voice's name "
+       "(default, or one made by `livesamp voice train`): the event resynthesised in that voice's timbre"),
+    _c("z0", "float", None, (-2, 2), "", [], "neural voice latent 0 (its clearest brightness axis), held for the event"),
+    _c("z1", "float", None, (-2, 2), "", [], "neural voice latent 1 (`livesamp voice info NAME` says what it does)"),
+    _c("z2", "float", None, (-2, 2), "", [], "neural voice latent 2"),
+    _c("z3", "float", None, (-2, 2), "", [], "neural voice latent 3"),
+    _c("follow", "int", 1, (0, 1), "", [], "neural voice follows the source's loudness frame by frame (1) or "
+       "sets its own level (0)"),
     _c("unit_id", "int", None, None, "index", [], "corpus unit played (set by corpus() patterns: its source "
        "sample is s:n, its bounds begin/end)"),
     _c("unit_corpus", "str", None, None, "", [], "the corpus a unit was chosen from (set by corpus() patterns)"),

@@ -131,6 +131,13 @@ class TriggerPacker:
                 self._revoked_told.add(e.label)
                 self.warn(str(e))
             return None
+        if value.get("voice") is not None:  # a neural voice: rendered ahead into a sample (neural/play.py)
+            from ..neural.play import resynthesise
+
+            got = resynthesise(self, sample, sid, value)
+            if got is None:  # stale voice or render budget spent: silence, told once
+                return None
+            sample, sid, value = got
 
         row = L.default_trigger()
         row[L.T_FRAME] = frame
