@@ -241,6 +241,29 @@ def test_signals_sampled_directly_as_queried(spec, name, span):
     assert exact(fsig.app_right(pat), *span) == exact(without_sig(fsig).app_right(pat), *span)
 
 
+def without_shortcuts(pat):
+    return Pattern(pat.query, pat._steps)  # same queries: no direct sampling, no constant
+
+
+CONSTANTS = {
+    "pure": lambda: livesamp.pure(3),
+    "mini atom": lambda: livesamp.mini("plink"),
+    "setter": lambda: livesamp.s("plink"),
+    "mapped": lambda: livesamp.n("4").fmap(lambda v: {**v, "x": 1}),
+}
+
+
+@SETTINGS
+@given(specs, st.sampled_from(sorted(CONSTANTS)), spans)
+def test_constants_combined_without_queries_as_queried(spec, name, span):
+    pat, const = build_spec(spec), CONSTANTS[name]()
+    assert const._const is not None
+    pair = pat.fmap(lambda a: lambda b: (a, b))
+    assert exact(pair.app_left(const), *span) == exact(pair.app_left(without_shortcuts(const)), *span)
+    fconst = const.fmap(lambda b: lambda a: (a, b))
+    assert exact(fconst.app_right(pat), *span) == exact(without_shortcuts(fconst).app_right(pat), *span)
+
+
 def test_signals_keep_their_sampler_through_maps():
     assert saw.range(0.5, 1)._sig is not None and rand.fmap(lambda r: 1 - r)._sig is not None
     assert sine.range(0, 8).floor()._sig is not None

@@ -69,7 +69,7 @@ def cycle_cached(pat: Pattern) -> Pattern:
 
     Does nothing for patterns not known to be periodic, or periods over the core's limit.
     """
-    if pat._cached or not ENABLED or pat._pure is not _MISSING or pat._bare is not _MISSING:
+    if pat._cached or not ENABLED or pat._const is not None or pat._pure is not _MISSING:
         return pat  # (pure values answer a cycle as cheaply as the memo would)
     pat._cached = True
     per = pat.period()

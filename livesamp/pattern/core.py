@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from functools import reduce
 
-from .hap import Hap, _after_empty
+from .hap import Hap, _after_empty, combine_contexts
 from .time import (Fraction, Time, TimeSpan, _new, _ratio, _scale_span, _shift_span, _time, cycle_pos, sam,
                    to_fraction)
 
@@ -54,6 +54,14 @@ def _in_one_cycle(span) -> bool:
     b, e = span.begin, span.end
     bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
     return bn * ed <= en * bd and en <= (bn // bd + 1) * ed
+
+
+def _const_map(const, fn):
+    """fn of a (value, context) pair, or None where it raises (the query will raise then)."""
+    try:
+        return fn(const)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def _sig_map(sig, fn):
@@ -160,7 +168,7 @@ class Pattern:
     """
 
     __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "_per",
-                 "_perfn", "_cached", "_sig", "__weakref__")
+                 "_perfn", "_cached", "_sig", "_const", "__weakref__")
 
     def __init__(self, query, steps=None):
         self.query = query
@@ -178,6 +186,8 @@ class Pattern:
         # sig gives _NOHAP.  Set for signals and what maps them; lets app_left/app_right sample
         # them without a query.
         self._sig = None
+        # (value, context) when the pattern is pure(value) with that context on every hap
+        self._const = None
 
     # -- querying ---------------------------------------------------------------
     def query_arc(self, begin, end, controls: dict | None = None) -> list[Hap]:
@@ -192,7 +202,9 @@ class Pattern:
         return self
 
     def with_steps(self, fn) -> Pattern:
-        return _same_period(Pattern(self.query, None if self._steps is None else fn(self._steps)), self)
+        result = _same_period(Pattern(self.query, None if self._steps is None else fn(self._steps)), self)
+        result._const, result._sig = self._const, self._sig  # the same query
+        return result
 
     @property
     def has_steps(self) -> bool:
@@ -239,6 +251,8 @@ class Pattern:
         result = _same_period(Pattern(q, self._steps), self)
         if self._sig is not None:
             result._sig = _sig_map(self._sig, fn)
+        if self._const is not None:
+            result._const = _const_map(self._const, lambda vc: (fn(vc[0]), vc[1]))
         return result
 
     fmap = with_value
@@ -278,6 +292,8 @@ class Pattern:
         result = _same_period(self.with_hap(lambda h: h.set_context(fn(h.context))), self)
         result._pure = self._pure
         result._pure_loc = self._pure_loc
+        if self._const is not None:
+            result._const = _const_map(self._const, lambda vc: (vc[0], fn(vc[1])))
         return result
 
     def with_loc(self, start: int, end: int) -> Pattern:
@@ -354,8 +370,8 @@ class Pattern:
     def app_left(self, pat_val: Pattern) -> Pattern:
         """Apply a pattern of functions to values, structure from the left (functions)."""
         pat_func = self
-        if pat_val._bare is not _MISSING:
-            return _app_left_bare(self, pat_val)
+        if pat_val._const is not None:
+            return _app_left_const(self, pat_val)
         sig = pat_val._sig
 
         def q(state):
@@ -382,11 +398,17 @@ class Pattern:
     def app_right(self, pat_val: Pattern) -> Pattern:
         pat_func = self
         sig = pat_func._sig
+        const = pat_func._const
 
         def q(state):
             out = []
             for hv in pat_val.query(state):
                 span = hv.whole_or_part()
+                if const is not None and _in_one_cycle(span):  # the constant's one hap, without a query
+                    part = span.intersection(hv.part)
+                    if part is not None:
+                        out.append(Hap(hv.whole, part, const[0](hv.value), combine_contexts(hv.context, const[1])))
+                    continue
                 if sig is not None and _in_one_cycle(span):  # the signal's one hap, sampled directly
                     f = sig(span.begin, state.controls)
                     if f is not _NOHAP:
@@ -612,6 +634,7 @@ def pure(value) -> Pattern:
     result._pure = value
     result._bare = value
     result._per = (1, True)
+    result._const = (value, _NO_CONTEXT)
     return result
 
 
@@ -621,13 +644,13 @@ def _bare_pure(value) -> Pattern:
     return result
 
 
-_EMPTY_HAP = Hap(None, TimeSpan(0, 0), None)
+_NO_CONTEXT: dict = {}  # shared: contexts are never mutated
 
 
-def _app_left_bare(pat_func: Pattern, pat_val: Pattern) -> Pattern:
+def _app_left_const(pat_func: Pattern, pat_val: Pattern) -> Pattern:
     """app_left with a constant right side: one lookup instead of a query per hap, for haps
     within one cycle (a hap crossing a cycle boundary is still cut there, as Strudel does)."""
-    value = pat_val._bare
+    value, ctx = pat_val._const
     general = pat_val.query
 
     def q(state):
@@ -638,7 +661,7 @@ def _app_left_bare(pat_func: Pattern, pat_val: Pattern) -> Pattern:
             if _in_one_cycle(span):
                 part = hf.part.intersection(span)
                 if part is not None:
-                    out.append(Hap(w, part, hf.value(value), _after_empty(hf.context)))
+                    out.append(Hap(w, part, hf.value(value), combine_contexts(ctx, hf.context)))
                 continue
             for hv in general(state.set_span(span)):
                 part = hf.part.intersection(hv.part)

@@ -6,6 +6,17 @@ from .time import Fraction, TimeSpan
 __all__ = ["Hap"]
 
 
+def combine_contexts(a: dict, b: dict) -> dict:
+    """Two haps' contexts as one: b's keys win, locations joined (a's first)."""
+    if not a:
+        return _after_empty(b)
+    if not b:
+        return _after_empty(a)
+    merged = {**a, **b}
+    merged["locations"] = list(a.get("locations", ())) + list(b.get("locations", ()))
+    return merged
+
+
 def _after_empty(context: dict) -> dict:
     """An empty context combined with `context`: the same, with a locations list."""
     if not context or "locations" in context:
@@ -46,14 +57,7 @@ class Hap:
 
         Contexts are never mutated, so a side that already holds everything is returned as is.
         """
-        a, b = self.context, other.context
-        if not a:
-            return _after_empty(b)
-        if not b:
-            return _after_empty(a)
-        merged = {**a, **b}
-        merged["locations"] = list(a.get("locations", ())) + list(b.get("locations", ()))
-        return merged
+        return combine_contexts(self.context, other.context)
 
     def set_context(self, context: dict) -> Hap:
         return Hap(self.whole, self.part, self.value, context)

@@ -335,6 +335,7 @@ def _tail(a, b):
 
 def _copy(pat: Pattern) -> Pattern:
     out = _same_period(Pattern(pat.query, pat._steps), pat)
+    out._const, out._sig = pat._const, pat._sig  # the same query
     out._weight = pat._weight
     out._steps_source = pat._steps_source
     return out
@@ -522,4 +523,5 @@ def catch_query_errors(pat: Pattern) -> Pattern:
     out = _same_period(Pattern(q, pat._steps), pat)
     out._weight = pat._weight
     out._steps_source = pat._steps_source
+    out._const = pat._const  # a constant's query never raises
     return out
