@@ -1,16 +1,18 @@
-"""Peer-benchmark entry point: render a W2 (sampler voices) or ``empty`` job offline.
+"""Peer-benchmark entry point: render a W1 (grain cloud), W2 (sampler voices) or
+``empty`` job offline.
 
     python -m livesamp.engine.bench JOB OUT.wav [--peers DIR] [--time]
 
-JOB is ``w2-16``, ``w2-256`` or ``empty`` (W1 grain clouds need the grain voice,
-trigger kind 1, which is not implemented yet). The events come from the peers'
-normative ``workload.py`` (``--peers``, default ``$LIVESAMP_PEERS`` or
+JOB is ``w1-64`` .. ``w1-4096``, ``w2-16``, ``w2-256`` or ``empty``. The events come
+from the peers' normative ``workload.py`` (``--peers``, default ``$LIVESAMP_PEERS`` or
 ``/work/shared/reference/peers``); the source is its ``data/source.wav`` (made by
 ``python workload.py source``) or, if that file is missing, ``workload.make_source()``.
-Each event is one sampler trigger: linear interpolation, 5 ms linear fades, 1 s of
-output, equal-power pan; the master bus is bypassed (``Engine(protect=False)``) because
-the job has no clipping stage. ``--time`` prints kernel seconds and voice-samples per
-CPU second to stderr.
+W2: each event is one sampler trigger: linear interpolation, 5 ms linear fades, 1 s of
+output, equal-power pan. W1: each grain is one single-grain trigger (kind 1, density
+0): 50 ms, periodic Hann, linear interpolation, amp 1/sqrt(N), equal-power pan. The
+master bus is bypassed (``Engine(protect=False)``) because the jobs have no clipping
+stage. Triggers are pushed as a scheduler would, a little ahead of the render
+(``FEED_S``). ``--time`` prints kernel seconds and samples per CPU second to stderr.
 """
 from __future__ import annotations
 
@@ -23,9 +25,11 @@ import time
 import numpy as np
 
 from .engine import Engine
-from .layout import INTERP_LINEAR, TRIGGER_WIDTH, trigger_rows
+from .layout import INTERP_LINEAR, KIND_GRAIN, TRIGGER_WIDTH, trigger_rows
 
-__all__ = ["w2_triggers", "main"]
+__all__ = ["w1_triggers", "w2_triggers", "main"]
+
+FEED_S = 0.1        # triggers are pushed this far ahead of the render, in steps this long
 
 
 def _workload(peers: str):
@@ -45,6 +49,16 @@ def w2_triggers(ev: dict, amp: float, sr: int, src_frames: int, voice_frames: in
                         begin=ev["start"] / src_frames, amp=amp, pan=(ev["pan"] + 1.0) / 2.0,
                         sustain=voice_frames - fade_frames, attack=fade_frames / sr,
                         release=fade_frames / sr, interp=INTERP_LINEAR)
+
+
+def w1_triggers(ev: dict, amp: float, sr: int, src_frames: int,
+                grain_frames: int = 2400) -> np.ndarray:
+    """Trigger rows for a W1 event list: one single grain each (onset, start frame,
+    rate, pan in [-1, 1))."""
+    return trigger_rows(len(ev["onset"]), frame=ev["onset"], sample=0, kind=KIND_GRAIN,
+                        grain_density=0.0, grain_size=grain_frames / sr,
+                        grain_pos=ev["start"] / src_frames, grain_env=0, speed=ev["rate"],
+                        amp=amp, pan=(ev["pan"] + 1.0) / 2.0, interp=INTERP_LINEAR)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,28 +81,33 @@ def main(argv: list[str] | None = None) -> int:
     src_path = os.path.join(peers, "data", "source.wav")
     src = W.load_source(src_path) if os.path.exists(src_path) else W.make_source()
     kind, p, ev, env, amp, work = W.job(name)
-    if kind not in ("w2", "empty"):
-        print(f"bench: job {name!r} needs trigger kind 1 (grain clouds), not implemented yet",
-              file=sys.stderr)
+    if kind not in ("w1", "w2", "empty"):
+        print(f"bench: unknown job {name!r}", file=sys.stderr)
         return 2
-    max_voices = 512 if kind == "empty" else max(64, 2 * p)
-    eng = Engine(W.SR, max_voices=max_voices, block=256, ring_capacity=16384,
-                 sample_capacity_frames=len(src) + 64, protect=False)
+    max_voices = max(64, 2 * p) if kind == "w2" else 64
+    max_grains = 2 * p + 256 if kind == "w1" else 64
+    step = int(FEED_S * W.SR)
+    # the ring holds what is pushed ahead: two feed steps of triggers
+    per_step = (20 * p if kind == "w1" else p) * FEED_S
+    ring = 1 << max(12, int(math.ceil(math.log2(4 * per_step + 16))))
+    eng = Engine(W.SR, max_voices=max_voices, block=256, ring_capacity=ring,
+                 sample_capacity_frames=len(src) + 64, protect=False, max_grains=max_grains)
     eng.add_sample(src)
     if kind == "w2":
         rows = w2_triggers(ev, amp, W.SR, len(src), W.W2_VOICE_FRAMES, W.W2_FADE_FRAMES)
+    elif kind == "w1":
+        rows = w1_triggers(ev, amp, W.SR, len(src), W.W1_GRAIN_FRAMES)
     else:
         rows = np.zeros((0, TRIGGER_WIDTH))
     eng.render(0)   # load the kernel
     c0 = time.process_time()
     t0 = time.perf_counter()
     out = np.empty((W.OUT_FRAMES, 2), np.float32)
-    step = 48000
     pushed = 0
     for a in range(0, W.OUT_FRAMES, step):
         b = min(W.OUT_FRAMES, a + step)
-        # feed the ring as a scheduler would: triggers up to 2 s ahead
-        hi = int(np.searchsorted(rows[:, 0], b + 2 * W.SR)) if len(rows) else 0
+        # feed the ring as a scheduler would: triggers up to one step ahead
+        hi = int(np.searchsorted(rows[:, 0], b + step)) if len(rows) else 0
         while pushed < hi:
             pushed += eng.push(rows[pushed:hi])
         out[a:b] = eng.render(b - a)
@@ -99,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         s = eng.stats()
         rate = work / cpu if cpu > 0 else math.inf
         print(f"{name}: kernel cpu {cpu:.3f} s wall {wall:.3f} s, {rate / 1e6:.1f} M "
-              f"voice-samples/CPU s, steals {s['steals']} rejected {s['rejected']} "
-              f"late {s['late']}", file=sys.stderr)
+              f"samples/CPU s, steals {s['steals']} rejected {s['rejected']} "
+              f"late {s['late']} grains {s['grains']} dropped {s['grain_drops']}",
+              file=sys.stderr)
     return 0
 
 

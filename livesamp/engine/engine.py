@@ -41,7 +41,9 @@ class Engine:
     ``fade_s`` cut/steal fade; ``ceiling_db`` limiter ceiling (dBFS);
     ``max_ahead_s`` triggers further ahead are rejected; ``stats_every_s`` period of
     NK_STATS notices (0: none); ``protect=False`` bypasses DC blocker and limiter
-    (offline benchmarks only; a live output refuses it). Effects (kernels/orbits.py):
+    (offline benchmarks only; a live output refuses it). ``max_grains`` the grain pool
+    (single grains and the grains of clouds; a full pool drops grains, counted in
+    ``stats()['grain_drops']``; see kernels/grains.py). Effects (kernels/orbits.py):
     ``orbits`` effect buses (a reverb and a delay each; T_ORBIT wraps modulo this),
     ``max_delay_s`` longest delay time, ``fx_glide_s`` / ``delay_glide_s`` glide
     (60 dB) times of orbit gains and of the delay time.
@@ -52,7 +54,8 @@ class Engine:
                  max_samples: int = 4096, notice_capacity: int = 8192,
                  fade_s: float = 0.005, ceiling_db: float = -0.3, max_ahead_s: float = 600.0,
                  stats_every_s: float = 1.0, filter_smooth_s: float = 0.005,
-                 protect: bool = True, orbits: int = 16, max_delay_s: float = 4.0,
+                 protect: bool = True, max_grains: int = 4096, orbits: int = 16,
+                 max_delay_s: float = 4.0,
                  fx_glide_s: float = 0.02, delay_glide_s: float = 0.3) -> None:
         if not (isinstance(sr, (int, np.integer)) and 8000 <= sr <= 768000):
             raise ValueError(f"sr must be an integer sample rate in 8000..768000 Hz, got {sr!r}")
@@ -60,6 +63,8 @@ class Engine:
             raise ValueError(f"max_voices must be an integer in 1..65536, got {max_voices!r}")
         if not (isinstance(block, (int, np.integer)) and 1 <= block <= S.MAX_BLOCK):
             raise ValueError(f"block must be an integer in 1..{S.MAX_BLOCK}, got {block!r}")
+        if not (isinstance(max_grains, (int, np.integer)) and 1 <= max_grains <= 1 << 22):
+            raise ValueError(f"max_grains must be an integer in 1..{1 << 22}, got {max_grains!r}")
         if not (isinstance(orbits, (int, np.integer)) and 1 <= orbits <= 256):
             raise ValueError(f"orbits must be an integer in 1..256, got {orbits!r}")
         if not 0.01 <= max_delay_s <= 60.0:
@@ -73,6 +78,7 @@ class Engine:
         self._state = EngineState(sr=self.sr, max_voices=self.max_voices,
                                   ring_capacity=ring_capacity, notice_capacity=notice_capacity,
                                   pending_capacity=max(1024, int(ring_capacity)),
+                                  max_grains=int(max_grains),
                                   orbits=int(orbits), max_delay_s=float(max_delay_s),
                                   fx_glide_s=float(fx_glide_s),
                                   delay_glide_s=float(delay_glide_s))
@@ -212,6 +218,9 @@ class Engine:
             "callback_load": float(st[S.S_LOAD]),
             "callback_load_max": float(st[S.S_LOAD_MAX]),
             "callbacks": int(c[S.K_CALLBACKS]),
+            "grains": int(c[S.K_GRAINS]),
+            "grain_drops": int(c[S.K_GRAIN_DROPS]),
+            "active_grains": int(self._state.gi.shape[0] - c[S.K_GFREE]),
             "dac_time": float(st[S.S_DAC_TIME]),
             "callback_frame": int(st[S.S_CB_FRAME]),
         }

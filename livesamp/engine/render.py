@@ -13,7 +13,7 @@ Per sub-block of at most ``Engine(block=...)`` frames starting at stream frame `
    when no slot is free is the block rendered up to that frame first (to free the
    slots of voices that ended);
 4. render the voices into the bus (each from its own start frame) and their orbits'
-   send buses; 5. the orbits' effects (kernels/orbits.py: parameter changes of the
+   send buses, then the single grains (kernels/grains.py; clouds are voices); 5. the orbits' effects (kernels/orbits.py: parameter changes of the
    block's triggers at their frames) add their output to the bus; 6. the master bus
    into ``out``.
 
@@ -31,18 +31,19 @@ import numpy as np
 from numba import njit
 
 from .atomics import load_acquire, store_release
+from .kernels.grains import mix_grains, prepare_cloud, release_cloud, start_grain
 from .kernels.master import master_process
 from .kernels.orbits import orbit_event, orbits_process
 from .kernels.sampler import prepare_sampler
 from .kernels.voicefx import prepare_voicefx
-from .layout import (KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS, REJ_FRAME,
-                     REJ_KIND, REJ_NO_VOICE, REJ_SAMPLE, REJ_TOO_FAR, T_EVENT, T_FRAME,
-                     T_KIND, T_SAMPLE, T_SLOT)
+from .layout import (KIND_GRAIN, KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS,
+                     REJ_FRAME, REJ_KIND, REJ_NO_VOICE, REJ_SAMPLE, REJ_TOO_FAR, T_EVENT, T_FRAME,
+                     T_GRAIN_DENSITY, T_KIND, T_SAMPLE, T_SLOT)
 from .rings import IDX_READ, IDX_WRITE, ring_push_one
 from .state import (C_BLOCK, C_FADE, C_MAXAHEAD, C_SR, C_STATS_EVERY, K_ACTIVE, K_CUTS,
                     K_FRAME, K_LATE, K_NEXT_STATS, K_SEG, K_PEND, K_PENDFULL, K_REJECTED, K_STARTED,
                     MAX_BLOCK, PAD, S_LOAD, VI_CUT, VI_ENDREASON, VI_ORBIT, VI_SAMPLE,
-                    VI_SEQ, VI_START, VI_STATE, VI_LSLOT)
+                    VI_SEQ, VI_START, VI_STATE, VI_LSLOT, VI_NAT)
 from .voices import allocate, cut_group, list_append, render_voices
 
 __all__ = ["render_block"]
@@ -65,17 +66,19 @@ def _reject(row, frame, reason, cnt, nbuf, nidx):
 
 @njit(cache=True, nogil=True)
 def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
-                   cnt, nbuf, nidx, scratch, bus, fxf, fxbuf):
+                   cnt, nbuf, nidx, scratch, bus, fxf, fxbuf, gf, gi):
     """Start one trigger of the block ``[bs, ...)`` at its frame ``f`` (``bs`` if that is
     past). Frames before ``cnt[K_SEG]`` are already mixed into the bus; if no slot is
-    free this renders the voices up to the trigger's frame first."""
+    free this renders the voices up to the trigger's frame first. Kind 1 with density
+    0 is a single grain (grain pool, no voice); kind 1 with a density, a cloud voice."""
     if f < bs:
         cnt[K_LATE] += 1
         ring_push_one(nbuf, nidx, np.float64(NK_LATE), np.float64(bs), _id(row[T_EVENT]),
                       _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0,
                       np.float64(bs) - math.floor(row[T_FRAME]), 0.0)
         f = bs
-    if row[T_KIND] != KIND_SAMPLER:
+    kind = row[T_KIND]
+    if kind != KIND_SAMPLER and kind != KIND_GRAIN:
         _reject(row, np.float64(f), np.float64(REJ_KIND), cnt, nbuf, nidx)
         return
     sidf = row[T_SAMPLE]
@@ -88,10 +91,21 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
     if length <= 0 or off < PAD or off + length + PAD > arena.shape[1]:
         _reject(row, np.float64(f), np.float64(REJ_SAMPLE), cnt, nbuf, nidx)
         return
+    cloud = kind == KIND_GRAIN and row[T_GRAIN_DENSITY] > 0.0
+    if kind == KIND_GRAIN and not cloud:
+        reason = start_grain(row, f, cfg[C_SR], np.float64(off), np.float64(length),
+                             s_meta[0, sid], s_meta[1, sid] != 0.0, arena.shape[1], gf, gi,
+                             cnt)
+        if reason != 0:
+            _reject(row, np.float64(f), np.float64(reason), cnt, nbuf, nidx)
+        return
     tmpf[:] = 0.0
     tmpi[:] = 0
     reason = prepare_sampler(row, cfg[C_SR], np.float64(off), np.float64(length),
                              s_meta[0, sid], s_meta[1, sid] != 0.0, tmpf, tmpi)
+    if reason == 0 and cloud:
+        reason = prepare_cloud(row, cfg[C_SR], np.float64(off), np.float64(length),
+                               s_meta[0, sid], s_meta[1, sid] != 0.0, tmpi[VI_NAT], tmpf, tmpi)
     if reason != 0:
         _reject(row, np.float64(f), np.float64(reason), cnt, nbuf, nidx)
         return
@@ -105,7 +119,7 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
         seg = cnt[K_SEG]
         if f > seg:
             render_voices(seg, f - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt,
-                          nbuf, nidx, fxf, fxbuf)
+                          nbuf, nidx, fxf, fxbuf, gf, gi)
             cnt[K_SEG] = f
         v = allocate(vf, vi, cfg, cnt, f, True, nbuf, nidx)
     if v < 0:
@@ -116,6 +130,7 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
     tmpi[VI_SAMPLE] = sid
     tmpi[VI_SEQ] = seq
     tmpi[VI_ENDREASON] = 0
+    release_cloud(vi, v, gi, cnt)   # grains a cloud in this slot left (killed, hard-stolen)
     for k in range(tmpf.shape[0]):
         vf[v, k] = tmpf[k]
     for k in range(VI_LSLOT):       # columns from VI_LSLOT on hold the mix order list
@@ -232,12 +247,13 @@ def render_block(out, n, ring_buf, ring_idx, pend, pend_key, order, vf, vi, tmpf
             started = cnt[K_STARTED]
             _start_trigger(pend[i], pend_key[i, KEY_SEQ], pend_key[i, KEY_FRAME], bs, vf, vi,
                            tmpf, tmpi, arena, s_off, s_len, s_meta, cfg, cnt, nbuf, nidx,
-                           scratch, bus, fxf, fxbuf)
+                           scratch, bus, fxf, fxbuf, gf, gi)
             if cnt[K_STARTED] != started:     # its orbit parameters, at its frame
                 orbit_event(pend[i], max(pend_key[i, KEY_FRAME], bs) - bs, fxf)
         seg = cnt[K_SEG]
         render_voices(seg, end - seg, seg - bs, vf, vi, arena, scratch, bus, cfg, cnt, nbuf,
-                      nidx, fxf, fxbuf)
+                      nidx, fxf, fxbuf, gf, gi)
+        mix_grains(bs, m, gf, gi, arena, bus[0], bus[1], cnt)     # single grains, start order
         orbits_process(fxf, fxbuf, bus, m)
         if k > 0:
             # remove the started rows: move the last rows into their places (the

@@ -64,7 +64,18 @@ VF_BP2B = 41
 VF_VDRY = 42     # vowel: dry gain of the cross-fade
 VF_VOW = 43      # vowel: 5 x (gain * a0, b1, b2), 15 fields
 VF_VOWS = 58     # vowel: states, ch A 5 x (y1, y2) then ch B, 20 fields
-NVF = 78
+# clouds (kernels/grains.py; grain parameters drawn per onset)
+VF_GPOS = 78     # read position, fraction of the sample
+VF_GPOSJ = 79    # position jitter (fraction, uniform +-)
+VF_GRATE = 80    # grain rate: speed * 2**(note/12) * sample ratio
+VF_GRJ = 81      # rate jitter, semitones (uniform +-)
+VF_GPAN = 82     # pan 0..1 of the cloud's centre
+VF_GSPREAD = 83  # stereo spread
+VF_GREV = 84     # probability that a grain plays backwards
+VF_GPERIOD = 85  # frames between onsets (sr / density; the mean gap if async)
+VF_GNEXT = 86    # async: voice time of the next onset
+VF_GAMP = 87     # grain amplitude
+NVF = 88
 
 # --- voice ints: vi[voice, field] ----------------------------------------------------
 VI_STATE = 0     # 0 free, 1 playing, 2 fading out (cut or stolen; not counted as busy)
@@ -85,9 +96,19 @@ VI_FILT = 14     # bit 1 lowpass, bit 2 highpass
 VI_SEQ = 15      # ring sequence number of the trigger (age, tie-break)
 VI_ENDREASON = 16
 VI_NAT = 17      # natural length in frames (the sample segment runs out)
-VI_LSLOT = 18    # columns 18/19 are not per-voice: they hold the *mix order list*,
-VI_LSEQ = 19     # (slot, seq) of every sounding voice in start order; see voices.py
-NVI = 20
+VI_KIND = 18     # 0 sampler voice, 1 grain cloud (kernels/grains.py)
+VI_GHEAD = 19    # cloud: first grain of its list + 1 (0: none), in spawn order
+VI_GTAIL = 20    # cloud: last grain + 1
+VI_GRNG = 21     # cloud: RNG state (splitmix64, int64 bits)
+VI_GK = 22       # cloud (periodic onsets): index of the next onset
+VI_GLEN = 23     # cloud: grain length, frames
+VI_GVAR = 24     # cloud: grain variant, cubic + 2 stereo sample + 4 envelope
+VI_GSOFF = 25    # cloud: sample offset and length in the arena
+VI_GSLEN = 26
+VI_GASYNC = 27   # cloud: 1 Poisson onsets, 0 periodic
+VI_LSLOT = 28    # the last two columns are not per-voice: they hold the *mix order list*,
+VI_LSEQ = 29     # (slot, seq) of every sounding voice in start order; see voices.py
+NVI = 30
 
 # --- config: cfg[...] (float64) ----------------------------------------------------
 C_SR = 0
@@ -127,6 +148,10 @@ K_CLAMPED = 17        # output samples the final hard clamp had to touch
 K_NLIST = 18          # entries in the mix order list (vi[:n, VI_LSLOT/VI_LSEQ])
 K_SEG = 19            # render_block: frames before this are already mixed into the bus
 K_OVERRUNS = 20       # callbacks that took longer than their block's duration
+K_GRAINS = 24         # grains started (single grains and cloud grains)
+K_GRAIN_DROPS = 25    # grains dropped because the grain pool was full
+K_GFREE = 26          # free grains (entries of the free stack, gi[:, GI_FREE])
+K_GLIST = 27          # single grains sounding (gi[:n, GI_LIST], start order)
 NCNT = 32
 
 # --- float stats: st[...] ---------------------------------------------------------------
@@ -162,7 +187,8 @@ class EngineState:
     """All preallocated arrays of one engine (the sample table lives in tables.py)."""
 
     def __init__(self, *, sr: int, max_voices: int, ring_capacity: int,
-                 notice_capacity: int, pending_capacity: int, orbits: int = 16,
+                 notice_capacity: int, pending_capacity: int, max_grains: int = 4096,
+                 orbits: int = 16,
                  max_delay_s: float = 4.0, fx_glide_s: float = 0.02,
                  delay_glide_s: float = 0.3) -> None:
         from .kernels.orbits import fx_shapes
@@ -185,8 +211,9 @@ class EngineState:
         self.scratch = np.zeros((2, MAX_BLOCK), np.float32)
         self.bus = np.zeros((2, MAX_BLOCK), np.float32)
         # granular: grain pool (kernels/grains.py owns the layout)
-        self.gf = touched_zeros((1, 8), np.float64)
-        self.gi = touched_zeros((1, 8), np.int64)
+        from .kernels.grains import NGF, NGI
+        self.gf = touched_zeros((max_grains, NGF), np.float64)
+        self.gi = touched_zeros((max_grains, NGI), np.int64)
         # per-orbit effects: parameters/state and float32 buffers (kernels/orbits.py)
         self.fx_config = dict(n_orbits=orbits, sr=sr, max_delay_s=max_delay_s, block=MAX_BLOCK,
                               glide_s=fx_glide_s, delay_glide_s=delay_glide_s)
@@ -205,3 +232,5 @@ class EngineState:
         self.st[S_LIM_GAIN] = 1.0
         from .kernels.orbits import orbits_reset
         orbits_reset(self.fxf, **self.fx_config)
+        from .kernels.grains import grains_reset
+        grains_reset(self.gi, self.cnt)

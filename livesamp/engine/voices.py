@@ -33,6 +33,7 @@ from numba import njit
 from .layout import END_CUT, END_NONFINITE, END_STOLEN, NK_ENDED
 from .rings import ring_push_one
 from .kernels.filters import svf_run
+from .kernels.grains import KIND_VOICE_CLOUD, render_cloud
 from .kernels.orbits import H_NORB, H_OFF_DL, H_OFF_DR, H_OFF_RV, O_SENT_DL, O_SENT_RV
 from .kernels.sampler import env_at, read_span
 from .kernels.voicefx import (FX_BP, FX_COARSE, FX_CRUSH, FX_HP, FX_LP, FX_SEND, FX_SHAPE,
@@ -45,7 +46,8 @@ from .state import (C_FADE, C_MAXV, C_SMOOTH, K_ACTIVE, K_ENDED, K_HARD_STEALS, 
                     VF_BPB1, VF_BPB2, VF_COARSE, VF_CRUSH, VF_DELAY, VF_HOLDA, VF_HOLDB, VF_ROOM,
                     VF_SHAPE, VF_VDRY, VF_VOW, VF_VOWS, VI_A, VI_CUT, VI_ENDREASON, VI_EVENT, VI_FILT,
                     VI_GATE, VI_INTERP, VI_LIFE, VI_LOOP, VI_NAT, VI_ORBIT, VI_R, VI_SAMPLE,
-                    VI_SEQ, VI_SLOT, VI_START, VI_STATE, VI_STEREO, VI_LSLOT, VI_LSEQ, K_NLIST)
+                    VI_SEQ, VI_SLOT, VI_START, VI_STATE, VI_STEREO, VI_LSLOT, VI_LSEQ, K_NLIST,
+                    VI_KIND)
 
 __all__ = ["allocate", "fade_voice", "cut_group", "render_voices", "voice_env", "list_append"]
 
@@ -161,7 +163,8 @@ def _end_voice(vi, v, frame, reason, cnt, nbuf, nidx):
 
 
 @njit(cache=True, nogil=True)
-def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth, fxf, fxbuf, ob):
+def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth, fxf, fxbuf, ob,
+                gf, gi, cnt):
     """Render voice ``v`` into the bus (and its sends) for the block ``[bs, bs+n)``
     (``ob``: the block's offset in the bus and send buffers).
 
@@ -176,6 +179,12 @@ def _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth, fxf, fxbuf
         t_end = life
     m = t_end - t0
     if m <= 0:
+        return t_end, False
+    if vi[v, VI_KIND] == KIND_VOICE_CLOUD:     # a grain cloud: its grains into the scratch
+        render_cloud(v, bs, o0, t0, m, vf, vi, gf, gi, cnt, src0, src1, s0, s1)
+        if not _post_chain(v, vf, vi, s0, s1, o0, m, t0, True, smooth):
+            return np.int64(-1), True
+        _mix_out(v, vf, vi, s0, s1, b0, b1, o0, m, True, fxf, fxbuf, ob)
         return t_end, False
     stereo = vi[v, VI_STEREO] != 0
     linear = vi[v, VI_INTERP] != 0
@@ -366,7 +375,8 @@ def list_append(vi, cnt, v):
 
 
 @njit(cache=True, nogil=True)
-def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx, fxf, fxbuf):
+def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx, fxf, fxbuf,
+                  gf, gi):
     """Mix every sounding voice into ``bus[:, ob:ob+n]`` (and its orbit's sends in
     ``fxbuf``) for stream frames ``[bs, bs+n)``, in the order the voices started."""
     src0 = arena[0]
@@ -385,7 +395,7 @@ def render_voices(bs, n, ob, vf, vi, arena, scratch, bus, cfg, cnt, nbuf, nidx, 
         keep = True
         if vi[v, VI_START] < bs + n:
             t_end, bad = _render_one(v, bs, n, vf, vi, src0, src1, s0, s1, b0, b1, smooth,
-                                     fxf, fxbuf, ob)
+                                     fxf, fxbuf, ob, gf, gi, cnt)
             if bad:
                 cnt[K_KILLED] += 1
                 _end_voice(vi, v, np.int64(bs), np.int64(END_NONFINITE), cnt, nbuf, nidx)
