@@ -522,3 +522,126 @@ def render_fx(samples, triggers, n_frames, sr=SR, n_orbits=16):
                 orbit.set(**params)
             wet[k] += orbit.step(rev[o, k], dls[o, k, 0], dls[o, k, 1])
     return dry + wet
+
+
+# --------------------------------------------------------------------------------------
+# grains: single grains (kind 1, density 0) and clouds (kernels/grains.py)
+# --------------------------------------------------------------------------------------
+def grain_env(kind, p):
+    """The grain envelopes of phase p = t / L: hann, tukey, expodec, rexpodec."""
+    if kind == 1:
+        u = min(2 * p, 2 - 2 * p, 0.5)
+        return math.sin(math.pi * u) ** 2
+    if kind in (2, 3):
+        q = 1 - p if kind == 3 else p
+        return (1000.0 ** -q - 0.001) / 0.999
+    return math.sin(math.pi * p) ** 2
+
+
+def grain(audio, start, L, pos, rate, backwards, amp, pan, cubic, env, n_frames):
+    """One grain into a (n_frames, 2) float64 array: ``pos`` fraction of the sample,
+    ``rate`` > 0; a backward grain plays its span [x0, x0 + rate L) reversed."""
+    audio = np.asarray(audio, np.float64)
+    if audio.ndim == 1:
+        audio = np.stack([audio, audio], axis=1)
+    n = len(audio)
+    x0 = pos * n
+    out = np.zeros((n_frames, 2))
+    gl = amp * math.cos(pan * math.pi / 2)
+    gr = amp * math.sin(pan * math.pi / 2)
+    interp = _interp_cubic if cubic else _interp_linear
+    for t in range(L):
+        k = start + t
+        if k < 0 or k >= n_frames:
+            continue
+        x = x0 + rate * (L - 1 - t) if backwards else x0 + rate * t
+        x = min(max(x, -2.0), n + 1.0)
+        e = grain_env(env, t / L)
+        out[k, 0] += interp(audio[:, 0], x) * e * gl
+        out[k, 1] += interp(audio[:, 1], x) * e * gr
+    return out
+
+
+def grain_from_row(audio, row, n_frames, sr=SR):
+    """A single-grain trigger (kind 1, density 0) as the spec describes it."""
+    frames = max(1, round(row[L.T_GRAIN_SIZE] * sr))
+    r = row[L.T_SPEED] * 2.0 ** (row[L.T_NOTE] / 12.0)
+    pos = row[L.T_GRAIN_POS]
+    if not math.isfinite(pos):
+        pos = row[L.T_BEGIN]
+    cubic = int(row[L.T_INTERP]) != L.INTERP_LINEAR
+    return grain(audio, int(row[L.T_FRAME]), frames, min(max(pos, 0.0), 1.0), abs(r), r < 0,
+                 row[L.T_AMP], row[L.T_PAN], cubic, int(row[L.T_GRAIN_ENV]), n_frames)
+
+
+class SplitMix64:
+    """splitmix64 (Steele, Lea, Flood 2014); uniform() = top 53 bits / 2**53."""
+
+    M = (1 << 64) - 1
+
+    def __init__(self, seed):
+        self.state = int(seed) & self.M
+
+    def uniform(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & self.M
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & self.M
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.M
+        z ^= z >> 31
+        return (z >> 11) / float(1 << 53)
+
+
+def cloud(audio, row, n_frames, sr=SR, cut_at=None, fade=240):
+    """A cloud trigger (kind 1, density > 0), sustain given, straight from the spec:
+    onsets, the draws of each grain (position, rate, pan, reverse, async gap), grains
+    cut at the voice's end, times the voice envelope. ``cut_at``: a cut (or steal) at
+    that stream frame fades the voice out over ``fade`` frames."""
+    start = int(row[L.T_FRAME])
+    sus = int(row[L.T_SUSTAIN])
+    cap = int(max(sus, 1) * 0.19098)
+    A = min(round((row[L.T_ATTACK] or 0.001) * sr), cap)
+    R = max(1, min(round((row[L.T_RELEASE] or 0.005) * sr), cap))
+    gate, life = sus, sus + R
+    eg = 1.0 if A == 0 or gate >= A else gate / A
+
+    def env(t):
+        if t >= life:
+            return 0.0
+        if t >= gate:
+            return eg * (1 - (t - gate + 1) / R)
+        return t / A if A > 0 and t < A else 1.0
+
+    if cut_at is not None:
+        t_c = max(0, cut_at - start)
+        if t_c < life:
+            r_n = max(1, min(fade, life - t_c))
+            if t_c + r_n < life:
+                eg, gate, R, life = env(t_c), t_c, r_n, t_c + r_n
+    L_g = max(1, round(row[L.T_GRAIN_SIZE] * sr))
+    period = sr / row[L.T_GRAIN_DENSITY]
+    rate = row[L.T_SPEED] * 2.0 ** (row[L.T_NOTE] / 12.0)
+    pos0 = row[L.T_GRAIN_POS] if math.isfinite(row[L.T_GRAIN_POS]) else row[L.T_BEGIN]
+    rng = SplitMix64(int(row[L.T_GRAIN_SEED]))
+    asyn = row[L.T_GRAIN_ASYNC] >= 0.5
+    onsets = []
+    k, nxt = 0, 0.0
+    while True:
+        o = math.floor(nxt) if asyn else math.floor(k * period)
+        if o >= life:
+            break
+        onsets.append((o, [rng.uniform() for _ in range(4)]))
+        if asyn:
+            nxt += -period * math.log(1 - rng.uniform())
+        k += 1
+    out = np.zeros((n_frames, 2))
+    cubic = int(row[L.T_INTERP]) != L.INTERP_LINEAR
+    for o, (u_pos, u_rate, u_pan, u_rev) in onsets:
+        pos = min(max(pos0 + row[L.T_GRAIN_POSJIT] * (2 * u_pos - 1), 0.0), 1.0)
+        r = rate * 2.0 ** (row[L.T_GRAIN_RATEJIT] * (2 * u_rate - 1) / 12)
+        pan = min(max(row[L.T_PAN] + row[L.T_GRAIN_SPREAD] * (u_pan - 0.5), 0.0), 1.0)
+        backwards = (r < 0) != (u_rev < row[L.T_GRAIN_REVERSE])
+        out += grain(audio, start + o, L_g, pos, abs(r), backwards, row[L.T_AMP], pan, cubic,
+                     int(row[L.T_GRAIN_ENV]), n_frames)
+    for k in range(n_frames):
+        out[k] *= env(k - start) if k >= start else 0.0
+    return out
