@@ -339,8 +339,10 @@ class Pattern:
         return _same_period(Pattern(q), self)
 
     # -- applicative --------------------------------------------------------------
-    def app_whole(self, whole_fn, pat_val: Pattern) -> Pattern:
+    def app_whole(self, whole_fn, pat_val: Pattern, op=None) -> Pattern:
+        """Values op(left, right) (default left(right)) where parts meet, wholes by whole_fn."""
         pat_func = self
+        op = op or _call
 
         def q(state):
             out = []
@@ -350,28 +352,34 @@ class Pattern:
                     s = hf.part.intersection(hv.part)
                     if s is None:
                         continue
-                    out.append(Hap(whole_fn(hf.whole, hv.whole), s, hf.value(hv.value), hv.combine_context(hf)))
+                    out.append(Hap(whole_fn(hf.whole, hv.whole), s, op(hf.value, hv.value),
+                                   combine_contexts(hv.context, hf.context)))
             return out
 
         result = Pattern(q)
         result._perfn = lambda: _periods(pat_func, pat_val)  # both queried at the same span
         return result
 
-    def app_both(self, pat_val: Pattern) -> Pattern:
+    def app_both(self, pat_val: Pattern, op=None) -> Pattern:
         def whole_fn(a, b):
             if a is None or b is None:
                 return None
             return a.intersection_e(b)
 
-        result = self.app_whole(whole_fn, pat_val)
+        result = self.app_whole(whole_fn, pat_val, op)
         result._steps = lcm_steps(pat_val._steps, self._steps)
         return result
 
-    def app_left(self, pat_val: Pattern) -> Pattern:
-        """Apply a pattern of functions to values, structure from the left (functions)."""
+    def app_left(self, pat_val: Pattern, op=None) -> Pattern:
+        """Apply a pattern of functions to values, structure from the left (functions).
+
+        With op, the values are op(left, right) instead of left(right): `a.app_left(b, op)` is
+        `a.fmap(lambda x: lambda y: op(x, y)).app_left(b)` in one layer.
+        """
         pat_func = self
+        op = op or _call
         if pat_val._const is not None:
-            return _app_left_const(self, pat_val)
+            return _app_left_const(self, pat_val, op)
         sig = pat_val._sig
 
         def q(state):
@@ -383,20 +391,22 @@ class Pattern:
                     if v is not _NOHAP:
                         part = hf.part.intersection(span)
                         if part is not None:
-                            out.append(Hap(hf.whole, part, hf.value(v), _after_empty(hf.context)))
+                            out.append(Hap(hf.whole, part, op(hf.value, v), _after_empty(hf.context)))
                     continue
                 for hv in pat_val.query(state.set_span(span)):
                     part = hf.part.intersection(hv.part)
                     if part is not None:
-                        out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
+                        out.append(Hap(hf.whole, part, op(hf.value, hv.value), combine_contexts(hv.context, hf.context)))
             return out
 
         result = Pattern(q, self._steps)
         result._perfn = lambda: _app_period(pat_func, pat_val)
         return result
 
-    def app_right(self, pat_val: Pattern) -> Pattern:
+    def app_right(self, pat_val: Pattern, op=None) -> Pattern:
+        """Structure from the right (values); with op, values op(left, right) (see app_left)."""
         pat_func = self
+        op = op or _call
         sig = pat_func._sig
         const = pat_func._const
 
@@ -407,19 +417,19 @@ class Pattern:
                 if const is not None and _in_one_cycle(span):  # the constant's one hap, without a query
                     part = span.intersection(hv.part)
                     if part is not None:
-                        out.append(Hap(hv.whole, part, const[0](hv.value), combine_contexts(hv.context, const[1])))
+                        out.append(Hap(hv.whole, part, op(const[0], hv.value), combine_contexts(hv.context, const[1])))
                     continue
                 if sig is not None and _in_one_cycle(span):  # the signal's one hap, sampled directly
                     f = sig(span.begin, state.controls)
                     if f is not _NOHAP:
                         part = span.intersection(hv.part)
                         if part is not None:
-                            out.append(Hap(hv.whole, part, f(hv.value), _after_empty(hv.context)))
+                            out.append(Hap(hv.whole, part, op(f, hv.value), _after_empty(hv.context)))
                     continue
                 for hf in pat_func.query(state.set_span(span)):
                     part = hf.part.intersection(hv.part)
                     if part is not None:
-                        out.append(Hap(hv.whole, part, hf.value(hv.value), hv.combine_context(hf)))
+                        out.append(Hap(hv.whole, part, op(hf.value, hv.value), combine_contexts(hv.context, hf.context)))
             return out
 
         result = Pattern(q, pat_val._steps)
@@ -647,7 +657,11 @@ def _bare_pure(value) -> Pattern:
 _NO_CONTEXT: dict = {}  # shared: contexts are never mutated
 
 
-def _app_left_const(pat_func: Pattern, pat_val: Pattern) -> Pattern:
+def _call(f, v):
+    return f(v)
+
+
+def _app_left_const(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
     """app_left with a constant right side: one lookup instead of a query per hap, for haps
     within one cycle (a hap crossing a cycle boundary is still cut there, as Strudel does)."""
     value, ctx = pat_val._const
@@ -661,17 +675,17 @@ def _app_left_const(pat_func: Pattern, pat_val: Pattern) -> Pattern:
             if _in_one_cycle(span):
                 part = hf.part.intersection(span)
                 if part is not None:
-                    out.append(Hap(w, part, hf.value(value), combine_contexts(ctx, hf.context)))
+                    out.append(Hap(w, part, op(hf.value, value), combine_contexts(ctx, hf.context)))
                 continue
             for hv in general(state.set_span(span)):
                 part = hf.part.intersection(hv.part)
                 if part is not None:
-                    out.append(Hap(hf.whole, part, hf.value(hv.value), hv.combine_context(hf)))
+                    out.append(Hap(hf.whole, part, op(hf.value, hv.value), combine_contexts(hv.context, hf.context)))
         return out
 
     result = _same_period(Pattern(q, pat_func._steps), pat_func)
     if pat_func._sig is not None:  # within a cycle: the signal's hap, mapped
-        result._sig = _sig_map(pat_func._sig, lambda f: f(value))
+        result._sig = _sig_map(pat_func._sig, lambda f: op(f, value))
     return result
 
 

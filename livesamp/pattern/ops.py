@@ -95,14 +95,18 @@ def _compose(a, b, op):
     return op(a, b)
 
 
-def _apply_how(pat: Pattern, how: str, other: Pattern, fn) -> Pattern:
-    """fn(a)(b) combines a left value a with a right value b."""
-    if how == "in_":
-        return pat.fmap(fn).app_left(other)
+def _apply_how(pat: Pattern, how: str, other: Pattern, fn2) -> Pattern:
+    """fn2(a, b) combines a left value a with a right value b."""
+    if how == "in_":  # (the app_* forms with a combiner are fmap then app_*, in one layer)
+        return pat.app_left(other, fn2)
     if how == "out":
-        return pat.fmap(fn).app_right(other)
+        return pat.app_right(other, fn2)
     if how == "mix":
-        return pat.fmap(fn).app_both(other)
+        return pat.app_both(other, fn2)
+
+    def fn(a):
+        return lambda b: fn2(a, b)
+
     if how == "squeeze":
         return pat.fmap(lambda a: other.fmap(lambda b: fn(a)(b))).squeeze_join()
     if how == "squeezeout":
@@ -129,8 +133,8 @@ class BoundOperator:
         op = OPERATORS[self._name]
         other = sequence(*other) if isinstance(other, tuple) else reify(other)
         if self._name == "keepif":
-            return cycle_cached(_apply_how(self._pat, how, other, lambda a: lambda b: op(a, b)).remove_nones())
-        return cycle_cached(_apply_how(self._pat, how, other, lambda a: lambda b: _compose(a, b, op)))
+            return cycle_cached(_apply_how(self._pat, how, other, op).remove_nones())
+        return cycle_cached(_apply_how(self._pat, how, other, lambda a, b: _compose(a, b, op)))
 
     def __call__(self, *other) -> Pattern:
         return self._run("in_", other)

@@ -327,7 +327,11 @@ def _degrade_by_with(with_pat, x, pat):
     3/4 1 | 3
     """
     x = float(x)
-    return pat.fmap(lambda a: lambda _b: a).app_left(with_pat.filter_values(lambda v: v > x))
+    return pat.app_left(with_pat.filter_values(lambda v: v > x), _keep_left)
+
+
+def _keep_left(a, _b):
+    return a
 
 
 degrade_by_with = register("degrade_by_with", _degrade_by_with, True, True)

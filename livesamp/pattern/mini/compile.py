@@ -266,7 +266,7 @@ def _bjorklund(ons, steps) -> list:
 def _struct_bits(bits: list, pat: Pattern) -> Pattern:
     """``pat.struct(bits)``: keepif.out over the sequence of bits."""
     bool_pat = fastcat(*bits)
-    return pat.fmap(lambda a: lambda b: a if _js_truthy(b) else None).app_right(bool_pat).remove_nones()
+    return pat.app_right(bool_pat, lambda a, b: a if _js_truthy(b) else None).remove_nones()
 
 
 def _euclid(pulse, steps, pat):
@@ -409,7 +409,7 @@ class _Compiler:
                 pat = reify(pat)._degrade_by_with(with_pat, amount)
             elif isinstance(op, A.Tail):
                 friend = self.enter(op.element)
-                pat = pat.fmap(lambda a: lambda b: _tail(a, b)).app_left(friend)
+                pat = pat.app_left(friend, _tail)
             elif isinstance(op, A.Range):
                 friend = self.enter(op.element)
                 pat = reify(pat).squeeze_bind(
