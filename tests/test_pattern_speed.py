@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import livesamp
 from livesamp.pattern import cache
-from livesamp.pattern.core import Pattern, early_prim, sequence
+from livesamp.pattern.core import Pattern, compress_prim, early_prim, sequence, stepcat
 from livesamp.pattern.hap import Hap
 from livesamp.pattern.signal import rand, saw, sine
 from livesamp.pattern.time import TimeSpan, sam
@@ -214,6 +214,26 @@ def test_compress_is_late_fast_gap(spec, b8, width8, span):
     pat = build_spec(spec)
     reference = early_prim(fast_gap_reference(pat, 1 / (e - b)), -b)
     assert exact(pat.compress(b, e), *span) == exact(reference, *span)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 4), specs), min_size=2, max_size=4), spans)
+def test_stepcat_is_a_stack_of_compressed_steps(steps, span):
+    pairs = [(w, build_spec(spec)) for w, spec in steps]
+    total = sum(w for w, _ in pairs)
+    if total == 0:
+        return
+    reference, begin = [], 0
+    for w, pat in pairs:
+        if w:
+            reference.append(compress_prim(pat, Fraction(begin, total), Fraction(begin + w, total)))
+        begin += w
+    fused, plain = stepcat(*pairs), livesamp.stack(*reference)
+    assert exact(fused, *span) == exact(plain, *span)
+    for k in builtins.range(6):  # spans within one cycle, where steps are skipped
+        b, e = 3 + Fraction(k, 6), 3 + Fraction(k + 1, 6)
+        assert exact(fused, b, e) == exact(plain, b, e)
+        assert exact(fused, b, b) == exact(plain, b, b)
 
 
 def without_sig(pat):

@@ -8,8 +8,8 @@ import math
 from functools import reduce
 
 from .hap import Hap, _after_empty, combine_contexts
-from .time import (Fraction, Time, TimeSpan, _new, _ratio, _scale_span, _shift_span, _time, cycle_pos, sam,
-                   to_fraction)
+from .time import (Fraction, Time, TimeSpan, _new, _ratio, _scale_span, _shift_span, _span, _time, cycle_pos,
+                   sam, to_fraction)
 
 __all__ = [
     "Pattern", "State", "pure", "silence", "nothing", "gap", "reify", "stack", "slowcat",
@@ -632,13 +632,18 @@ def pure(value) -> Pattern:
 
     def q(state):
         span = state.span
-        if span.end < span.begin:
+        b, e = span.begin, span.end
+        bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
+        if en * bd < bn * ed:
             return []  # a reversed span holds no cycles (as Strudel's spanCycles)
-        fb = math.floor(span.begin)
-        if span.end <= fb + 1:
-            return [Hap(TimeSpan(Time(fb), Time(fb + 1)), span, value)]
-        return [Hap(TimeSpan(Time(math.floor(sp.begin)), Time(math.floor(sp.begin) + 1)), sp, value)
-                for sp in span.span_cycles()]
+        fb = bn // bd
+        if en <= (fb + 1) * ed:
+            return [Hap(_span(_time(fb, 1), _time(fb + 1, 1)), span, value)]
+        out = []
+        for sp in span.span_cycles():
+            c = sp.begin._numerator // sp.begin._denominator
+            out.append(Hap(_span(_time(c, 1), _time(c + 1, 1)), sp, value))
+        return out
 
     result = Pattern(q, 1)
     result._pure = value
@@ -861,16 +866,46 @@ def stepcat(*timepats) -> Pattern:
         return reify(pairs[0][1]).with_steps(lambda _s: pairs[0][0])
     total = sum((p[0] for p in pairs), Fraction(0))
     begin = Fraction(0)
-    pats = []
+    pats, slots = [], []
     for t, pat in pairs:
         if t == 0:
             continue
         end = begin + t
-        pats.append(reify(pat)._compress(begin / total, end / total))
+        b, e = to_fraction(begin / total), to_fraction(end / total)
+        step = compress_prim(reify(pat), b, e)
+        pats.append(step)
+        slots.append((b._numerator, b._denominator, e._numerator, e._denominator, step.query))
         begin = end
     result = stack(*pats)
     result._steps = total
+    result.query = _stepcat_query(slots)
     return result
+
+
+def _stepcat_query(slots):
+    """stack of compressed steps, skipping the steps a query within one cycle cannot reach.
+
+    A compressed step [b, e) gives nothing for a span [s, t) of positive width inside cycle c
+    with t <= c + b or s >= c + e (the squeezed query begins at or past the cycle's end).
+    """
+    queries = [sl[4] for sl in slots]
+
+    def q(state):
+        span = state.span
+        s, t = span.begin, span.end
+        sn, sd, tn, td = s._numerator, s._denominator, t._numerator, t._denominator
+        c = sn // sd
+        if sn * td < tn * sd and tn <= (c + 1) * td:  # positive width, within cycle c
+            out = []
+            rs, rt = sn - c * sd, tn - c * td  # s - c = rs/sd, t - c = rt/td
+            for bn, bd, en, ed, query in slots:
+                if rt * bd <= bn * td or rs * ed >= en * sd:
+                    continue
+                out.extend(query(state))
+            return out
+        return [h for query in queries for h in query(state)]
+
+    return q
 
 
 timecat = stepcat
