@@ -298,3 +298,23 @@ def test_random_patterns_cached_equal_uncached(spec, c):
     cached = cache.cycle_cached(build_spec(spec))
     for cycle in (c, c + 1, c % 7, c):
         assert exact(cached, cycle, cycle + 1) == exact(plain, cycle, cycle + 1)
+
+
+def test_rand_written_out_is_the_composition():
+    import random
+
+    from livesamp.pattern.signal import _float, _int_seed_to_rand, _time_to_int_seed, rand_at
+    from livesamp.pattern.time import Time
+
+    rng = random.Random(7)
+    for _ in builtins.range(20_000):
+        k = rng.random()
+        if k < 0.5:
+            t = Time(rng.randint(-10**7, 10**7), rng.randint(1, 1000))
+        elif k < 0.75:
+            t = rng.uniform(-1e6, 1e6)
+        else:
+            t = Time(rng.randint(-10**12, 10**12), rng.choice([1, 2, 3, 8, 300]))
+        seed = rng.choice([0, None, 0.0003, 1, 2.5])
+        expected = abs(_int_seed_to_rand(_time_to_int_seed(_float(t) + (seed or 0))))
+        assert rand_at(t, seed) == expected, (t, seed)

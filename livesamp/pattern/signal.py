@@ -56,8 +56,26 @@ def _float(t) -> float:
 
 
 def rand_at(t, seed=0) -> float:
-    """Strudel's rand at cycle time t (a float in [0, 1))."""
-    return abs(_int_seed_to_rand(_time_to_int_seed(_float(t) + (seed or 0))))
+    """Strudel's rand at cycle time t (a float in [0, 1)).
+
+    abs(_int_seed_to_rand(_time_to_int_seed(t + seed))), written out in one function (it is
+    sampled once per event per random layer).
+    """
+    x = ((t._numerator / t._denominator) if type(t) is Time else float(t)) + (seed or 0)
+    x = x / 300
+    x = math.trunc((x - math.trunc(x)) * _TWO29) & 0xFFFFFFFF
+    if x & 0x80000000:
+        x -= 0x100000000
+    a = ((x << 13) ^ x) & 0xFFFFFFFF  # _xorwise, on int32 values
+    if a & 0x80000000:
+        a -= 0x100000000
+    b = ((a >> 17) ^ a) & 0xFFFFFFFF
+    if b & 0x80000000:
+        b -= 0x100000000
+    c = ((b << 5) ^ b) & 0xFFFFFFFF
+    if c & 0x80000000:
+        c -= 0x100000000
+    return ((-c if c < 0 else c) % _TWO29) / _TWO29  # |js_rem(c, 2^29)| / 2^29
 
 
 def rands_at(t, n: int, seed=0) -> list[float]:
