@@ -318,16 +318,16 @@ def read_span(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, 
     """Voice time ``t0..t0+m-1`` -> ``d*[o0:o0+m]``: added with gains ``gl``/``gr`` if
     ``mix``, else written (for filtering). Envelope ``c0 + c1 (t - tref)``.
 
-    Picks a loop once per span. The common case (mixed straight into the bus, no
-    loop, no acceleration) runs one of 8 specialised branch-free loops, which need
-    no clamp: the read position is linear in t, so checking both ends of the span
-    bounds all of it. Filtered, looping and accelerating voices take the general
-    loop (the filter dominates their cost anyway).
+    Picks a loop once per span. The common case (no loop, no acceleration; mixed
+    straight into the bus, or written into the scratch for the voice's effects) runs
+    one of 8 specialised branch-free loops, which need no clamp: the read position is
+    linear in t, so checking both ends of the span bounds all of it. Looping and
+    accelerating voices take the general loop.
     """
     if m <= 0:
         return
     rds = direction * rd
-    fast = mix and not looping and had == 0.0
+    fast = not looping and had == 0.0
     if fast:
         x_first = base + np.float64(t0) * rds
         x_last = base + np.float64(t0 + m - 1) * rds
@@ -336,6 +336,14 @@ def read_span(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, 
         _generic(src0, src1, stereo, linear, looping, mix, t0, m, base, direction, rd, had,
                  seglen, xlo, xhi, c0, c1, tref, gl, gr, d0, d1, o0)
         return
+    if not mix:
+        # written for the voice's effects: the same loop, added with gain 1 into zeros
+        # (bit for bit what the general loop writes)
+        for j in range(o0, o0 + m):
+            d0[j] = 0.0
+            d1[j] = 0.0
+        gl = np.float32(1.0)
+        gr = np.float32(1.0)
     env = not (c0 == 1.0 and c1 == 0.0)
     if stereo:
         if linear:
