@@ -106,18 +106,22 @@ def hold_f0(f0, voiced, fallback):
 
 
 @njit(cache=True)
-def harmonic_peaks(logpow, f0, voiced, bin_hz, radius, n_harm, f_max):
+def harmonic_peaks(logpow, f0, voiced, bin_hz, radius, n_harm, f_max, salience):
     """Sine amplitudes (in |X| units: multiply by 2 / sum(window)) of harmonics ``k * f0``,
     k = 1..n_harm, per voiced frame: the largest bin within ``radius`` x the harmonic
     spacing of ``k * f0``, refined by a parabola through ln-power (Hann: nearly exact).
-    0 for unvoiced frames and harmonics at or above ``f_max``."""
+    0 for unvoiced frames and harmonics at or above ``f_max``. Second result: whether each
+    harmonic stands out, its peak more than ``salience`` (ln-power) above the lowest bin
+    within half a harmonic spacing (only those are masked out of the noise estimate)."""
     nf, nb = logpow.shape
     out = np.zeros((nf, n_harm), np.float32)
+    salient = np.zeros((nf, n_harm), np.bool_)
     for f in range(nf):
         if not voiced[f] or f0[f] <= 0.0:
             continue
         spacing = f0[f] / bin_hz
         r = max(1, int(radius * spacing + 0.5))
+        half = max(2, int(0.5 * spacing))
         for k in range(n_harm):
             fk = (k + 1) * f0[f]
             if fk >= f_max:
@@ -141,32 +145,39 @@ def harmonic_peaks(logpow, f0, voiced, bin_hz, radius, n_harm, f_max):
                 if -1.0 < d < 1.0:
                     peak = b0 - 0.25 * (a - c) * d
             out[f, k] = math.exp(0.5 * peak)
-    return out
+            low = peak
+            for b in range(max(0, centre - half), min(nb, centre + half + 1)):
+                if logpow[f, b] < low:
+                    low = logpow[f, b]
+            salient[f, k] = peak - low > salience
+    return out, salient
 
 
 @njit(cache=True)
-def noise_bands(power, f0, voiced, n_harm, bin_hz, f_max, mask_bins, band_lo, weight_lo, n_bands):
+def noise_bands(power, f0, salient, bin_hz, mask_bins, band_lo, weight_lo, n_bands, min_weight):
     """Residual power per noise band and frame: the tri-weighted mean of ``power`` over the
-    bins of each band that lie more than ``mask_bins`` (a float) from every harmonic of a voiced
-    frame (bin ``k`` belongs to band ``band_lo[k]`` with weight ``weight_lo[k]`` and to the
-    next band with ``1 - weight_lo[k]``). A band whose bins are all masked takes its
-    smallest power."""
+    bins of each band that lie more than ``mask_bins`` (a float) from every salient
+    harmonic (``salient`` (frames, K); harmonic k, 1-based, at k * f0). Bin ``i``
+    belongs to band ``band_lo[i]`` with weight ``weight_lo[i]`` and to the next band with
+    ``1 - weight_lo[i]``. A band left with less than ``min_weight`` of unmasked bins is
+    interpolated (in log power, by band index) from the nearest measured bands of its frame;
+    with none, it takes its smallest power."""
     nf, nb = power.shape
+    n_harm = salient.shape[1]
     out = np.zeros((nf, n_bands), np.float32)
     mask = np.zeros(nb, np.bool_)
     acc = np.zeros(n_bands)
     wsum = np.zeros(n_bands)
     pmin = np.zeros(n_bands)
+    logv = np.zeros(n_bands)
     for f in range(nf):
         mask[:] = False
-        if voiced[f] and f0[f] > 0.0:
-            for k in range(n_harm):
-                fk = (k + 1) * f0[f]
-                if fk >= f_max:
-                    break
-                pos = fk / bin_hz
-                for b in range(max(0, int(math.ceil(pos - mask_bins))), min(nb, int(pos + mask_bins) + 1)):
-                    mask[b] = True
+        for k in range(n_harm):
+            if not salient[f, k]:
+                continue
+            pos = (k + 1) * f0[f] / bin_hz
+            for b in range(max(0, int(math.ceil(pos - mask_bins))), min(nb, int(pos + mask_bins) + 1)):
+                mask[b] = True
         acc[:] = 0.0
         wsum[:] = 0.0
         pmin[:] = np.inf
@@ -186,11 +197,31 @@ def noise_bands(power, f0, voiced, n_harm, bin_hz, f_max, mask_bins, band_lo, we
             if hi < n_bands:
                 acc[hi] += (1.0 - w) * p
                 wsum[hi] += 1.0 - w
+        valid = 0
         for b in range(n_bands):
-            if wsum[b] > 1e-9:
-                out[f, b] = acc[b] / wsum[b]
-            elif pmin[b] < np.inf:
-                out[f, b] = pmin[b]
+            if wsum[b] >= min_weight:
+                logv[b] = math.log(acc[b] / wsum[b] + 1e-30)
+                valid += 1
+        for b in range(n_bands):
+            if wsum[b] >= min_weight:
+                out[f, b] = math.exp(logv[b])
+                continue
+            if valid == 0:
+                out[f, b] = pmin[b] if pmin[b] < np.inf else 0.0
+                continue
+            lo = b - 1
+            while lo >= 0 and wsum[lo] < min_weight:
+                lo -= 1
+            hi = b + 1
+            while hi < n_bands and wsum[hi] < min_weight:
+                hi += 1
+            if lo < 0:
+                out[f, b] = math.exp(logv[hi])
+            elif hi >= n_bands:
+                out[f, b] = math.exp(logv[lo])
+            else:
+                t = (b - lo) / (hi - lo)
+                out[f, b] = math.exp(logv[lo] + (logv[hi] - logv[lo]) * t)
     return out
 
 
@@ -207,7 +238,8 @@ def synth_into(out, f0, harm, noise, hop, sr, f_max, bank, offset, phase0):
     (renormalised every frame), so a sample costs no sin or cos. A harmonic at or above
     ``f_max`` at either end of a frame is left out of that frame. Noise is
     ``sum_b gain_b * bank[b, (offset + n) % len]``: looped band noises, no FFT. Non-finite
-    controls count as 0. Allocates five scratch rows of ``hop`` samples per call."""
+    (or absurd: |x| >= 1e30, f0 >= 1e9) controls count as 0. Allocates five scratch rows of
+    ``hop`` samples per call."""
     n = out.shape[0]
     nf = f0.shape[0]
     n_harm = harm.shape[1]
@@ -234,9 +266,9 @@ def synth_into(out, f0, harm, noise, hop, sr, f_max, bank, offset, phase0):
         b = min(seg + 1, nf - 1)
         fa = f0[a]
         fb = f0[b]
-        if not (fa == fa) or fa < 0.0:
+        if not (0.0 <= fa < 1e9):
             fa = 0.0
-        if not (fb == fb) or fb < 0.0:
+        if not (0.0 <= fb < 1e9):
             fb = 0.0
         for i in range(m):
             acc[i] = 0.0
@@ -270,14 +302,14 @@ def synth_into(out, f0, harm, noise, hop, sr, f_max, bank, offset, phase0):
                 k_max = int(f_max / f_top)
                 if k_max * f_top >= f_max:
                     k_max -= 1
-        while k_max > 0 and not (harm[a, k_max - 1] != 0.0 or harm[b, k_max - 1] != 0.0):
-            k_max -= 1          # silent top harmonics (NaN counts as sounding: zeroed below)
+        while k_max > 0 and harm[a, k_max - 1] == 0.0 and harm[b, k_max - 1] == 0.0:
+            k_max -= 1          # silent top harmonics
         for k in range(k_max):
             ha = harm[a, k]
             hb = harm[b, k]
-            if not (ha == ha):
+            if not (-1e30 < ha < 1e30):
                 ha = 0.0
-            if not (hb == hb):
+            if not (-1e30 < hb < 1e30):
                 hb = 0.0
             d = hb - ha
             if ha != 0.0 or hb != 0.0:
@@ -291,9 +323,9 @@ def synth_into(out, f0, harm, noise, hop, sr, f_max, bank, offset, phase0):
         for band in range(n_bands):
             ga = noise[a, band]
             gb = noise[b, band]
-            if not (ga == ga):
+            if not (-1e30 < ga < 1e30):
                 ga = 0.0
-            if not (gb == gb):
+            if not (-1e30 < gb < 1e30):
                 gb = 0.0
             if ga == 0.0 and gb == 0.0:
                 continue

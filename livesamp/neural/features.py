@@ -22,8 +22,9 @@ Method: YIN on a signal decimated to ~16 kHz (63-tap windowed-sinc FIR, 512-samp
 bands and harmonic peaks from a Hann STFT of ~43 ms (2048 points at 44.1/48 kHz); the peak
 of each harmonic is searched within 0.3 of the harmonic spacing and refined by a parabola
 through ln-power. The noise residual comes from a second, Blackman-Harris STFT (-92 dB
-sidelobes: with Hann, leakage between harmonics would read as noise), with +-4 bins
-masked around every harmonic of a voiced frame. Everything is numpy plus the numba kernels
+sidelobes: with Hann, leakage between harmonics would read as noise), with +-4.5 bins
+masked around every harmonic that stands 3 dB over its surroundings; a band masked
+almost entirely is interpolated (log power) from its neighbours. Everything is numpy plus the numba kernels
 of ``_kernels.py``; about 1 s per minute of audio on one core.
 """
 
@@ -55,6 +56,8 @@ _YIN_WINDOW = 512
 _YIN_THRESHOLD = 0.15
 _SEARCH_RADIUS = 0.3
 _MASK_BINS = 4.5        # Blackman-Harris main lobe: +-4 bins
+_SALIENT = math.log(10.0 ** 0.3)  # a harmonic 3 dB over its surroundings is masked out of the noise
+_MIN_WEIGHT = 0.75       # bands with less unmasked weight are interpolated from their neighbours
 _CHUNK = 2048            # frames transformed at a time (bounds memory for long sounds)
 
 
@@ -270,9 +273,9 @@ def analyse(audio: np.ndarray, sr: int) -> Frames:
         out["loudness"].append(10.0 * np.log10(ph @ t["a2"] + 1e-12))
         out["logmel"].append(10.0 * np.log10(ph @ t["mel40"] + 1e-10))
         out["mel"].append(10.0 * np.log10(ph @ t["mel64"] + 1e-10))
-        harm = K.harmonic_peaks(np.log(ph + 1e-30), f, v, bin_hz, _SEARCH_RADIUS, N_HARM, f_max)
+        harm, salient = K.harmonic_peaks(np.log(ph + 1e-30), f, v, bin_hz, _SEARCH_RADIUS, N_HARM, f_max, _SALIENT)
         out["harm"].append(harm * t["amp_scale"])
-        nb = K.noise_bands(pb, f, v, N_HARM, bin_hz, f_max, _MASK_BINS, t["band"], t["weight"], N_NOISE)
+        nb = K.noise_bands(pb, f, salient, bin_hz, _MASK_BINS, t["band"], t["weight"], N_NOISE, _MIN_WEIGHT)
         out["noise"].append(np.sqrt(nb * t["noise_scale"]))
         total = ph.sum(axis=1)
         out["centroid"].append(np.where(total > 0, ph @ t["freqs"] / np.maximum(total, 1e-30), 0.0))
