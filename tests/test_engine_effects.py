@@ -328,3 +328,34 @@ def test_plain_voices_are_unchanged_by_the_effects():
     y, _ = _render(MONO, rows, 9000)
     ref = naive.render([MONO], rows, 9000)
     np.testing.assert_allclose(y, ref, atol=2e-6)
+
+
+CLOUD = dict(kind=L.KIND_GRAIN, grain_size=0.03, grain_density=300, grain_posjit=0.3,
+             grain_spread=0.6, grain_seed=3, sustain=12000, amp=0.5)
+
+
+def test_clouds_take_the_voice_effects_and_sends():
+    """A grain cloud is one voice: its grains go through the voice's effect chain and
+    into its orbit's sends, whose tail rings on after the cloud."""
+    plain, _ = _render(MONO, trigger_rows(1, frame=0, sample=0, **CLOUD), 40000)
+    fx, eng = _render(MONO, trigger_rows(1, frame=0, sample=0, crush=3, vowel=2, room=0.6,
+                                         size=0.8, delay=0.3, delaytime=0.05, **CLOUD), 40000)
+    assert eng.stats()["grains"] > 50
+    assert np.abs(fx[:12000] - plain[:12000]).max() > 0.05
+    assert np.abs(plain[14000:]).max() == 0
+    assert np.abs(fx[14000:]).max() > 1e-3
+
+
+@pytest.mark.parametrize("block", [1, 100, 1024])
+def test_clouds_with_effects_do_not_depend_on_block_size(block):
+    rows = trigger_rows(3, frame=[0, 5000, 9001], sample=0, orbit=[0, 1, 0], crush=[4, 0, 0],
+                        bandf=[0, 900, 0], shape=[0, 0, 0.6], room=[0.4, 0, 0.2],
+                        delay=[0, 0.5, 0.3], size=[0.6, np.nan, 0.3], **CLOUD)
+    outs = []
+    for b, splits in ((256, (40000,)), (block, (333, 1, 20000, 19666))):
+        eng = Engine(block=b)
+        eng.add_sample(STEREO)
+        eng.push(rows)
+        outs.append(np.concatenate([eng.render(n) for n in splits]))
+    assert np.abs(outs[0]).max() > 0.05
+    assert np.array_equal(outs[0], outs[1])
