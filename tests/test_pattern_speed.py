@@ -318,3 +318,42 @@ def test_rand_written_out_is_the_composition():
         seed = rng.choice([0, None, 0.0003, 1, 2.5])
         expected = abs(_int_seed_to_rand(_time_to_int_seed(_float(t) + (seed or 0))))
         assert rand_at(t, seed) == expected, (t, seed)
+
+
+def _jux_reference(pat, fn):  # Strudel's jux, reading pat twice
+    def with_pan(delta):
+        return lambda v: {**v, "pan": v.get("pan", 0.5) + delta}
+
+    return livesamp.stack(pat.fmap(with_pan(-0.5)), fn(pat.fmap(with_pan(0.5))))
+
+
+def _sometimes_reference(pat, x, fn):
+    return livesamp.pure(x).fmap(
+        lambda x: livesamp.stack(pat._degrade_by(x), fn(pat._undegrade_by(1 - x)))).inner_join()
+
+
+@SETTINGS
+@given(specs, spans, st.sampled_from([0.25, 0.5, 0.9]))
+def test_jux_and_sometimes_read_their_pattern_once_per_span(spec, span, x):
+    pat = livesamp.s(build_spec(spec).fmap(lambda v: str(v)))
+    for fn in (livesamp.rev, lambda p: p.fast(2), lambda p: p.speed(2)):
+        assert exact(pat.jux(fn), *span) == exact(_jux_reference(pat, fn), *span)
+        assert exact(pat.sometimes_by(x, fn), *span) == exact(_sometimes_reference(pat, x, fn), *span)
+
+
+@SETTINGS
+@given(specs, spans)
+def test_joins_of_a_constant_as_queried(spec, span):
+    pat = build_spec(spec)
+    outer = livesamp.pure(pat).with_loc(3, 5)
+    for name in ("inner_join", "outer_join", "join"):
+        for o in (outer, livesamp.pure(pat)):
+            assert outcome(getattr(o, name)(), *span) == outcome(getattr(without_shortcuts(o), name)(), *span)
+
+
+def outcome(pat, b, e):
+    """The haps, or the error a query raises (join raises where wholes only touch)."""
+    try:
+        return exact(pat, b, e)
+    except ValueError as err:
+        return repr(err)

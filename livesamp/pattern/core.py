@@ -439,15 +439,27 @@ class Pattern:
     # -- monadic joins ------------------------------------------------------------
     def bind_whole(self, choose_whole, fn) -> Pattern:
         pat_val = self
+        const = pat_val._const
+        memo = []  # fn(value) of a constant outer pattern, once made
 
         def q(state):
+            span = state.span
+            if const is not None and _in_one_cycle(span):
+                # a constant's one hap: whole the cycle, part the span; fn of its value, made once
+                # (patterns are values: fn(v) is the same pattern every time)
+                if not memo:
+                    memo.append(fn(const[0]))
+                inner, octx = memo[0], const[1]
+                if choose_whole is _choose_inner and not octx:
+                    return list(inner.query(state))
+                c = span.begin._numerator // span.begin._denominator
+                cycle = _span(_time(c, 1), _time(c + 1, 1))
+                return [Hap(choose_whole(cycle, b.whole), b.part, b.value, _bind_context(octx, b.context))
+                        for b in inner.query(state)]
             out = []
             for a in pat_val.query(state):
                 for b in fn(a.value).query(state.set_span(a.part)):
-                    ctx = {**a.context, **b.context}
-                    if "locations" in a.context or "locations" in b.context:
-                        ctx["locations"] = list(a.context.get("locations", ())) + list(b.context.get("locations", ()))
-                    out.append(Hap(choose_whole(a.whole, b.whole), b.part, b.value, ctx))
+                    out.append(Hap(choose_whole(a.whole, b.whole), b.part, b.value, _bind_context(a.context, b.context)))
             return out
 
         result = Pattern(q)
@@ -472,7 +484,7 @@ class Pattern:
         return self.outer_bind(lambda x: x)
 
     def inner_bind(self, fn) -> Pattern:
-        return self.bind_whole(lambda _a, b: b, fn)
+        return self.bind_whole(_choose_inner, fn)
 
     def inner_join(self) -> Pattern:
         return self.inner_bind(lambda x: x)
@@ -664,6 +676,61 @@ _NO_CONTEXT: dict = {}  # shared: contexts are never mutated
 
 def _call(f, v):
     return f(v)
+
+
+def _query_shared(pat: Pattern):
+    """(shared, scope): `shared` answers like `pat`; inside a query of `scope(result)`, a span
+    asked of `shared` twice is computed once (jux and sometimes read their pattern twice at
+    the same spans).  Patterns are pure functions of the query, so this changes no hap."""
+    box = [None]
+    raw = pat.query
+
+    def q(state):
+        memo = box[0]
+        if memo is None:
+            return raw(state)
+        b, e = state.span.begin, state.span.end
+        controls = state.controls
+        key = (b._numerator, b._denominator, e._numerator, e._denominator, id(controls))
+        entry = memo.get(key)
+        if entry is None or entry[0] is not controls:
+            entry = memo[key] = (controls, raw(state))  # (holding controls keeps its id unique)
+        return list(entry[1])
+
+    shared = _same_period(Pattern(q, pat._steps), pat)
+    shared._const, shared._sig = pat._const, pat._sig
+
+    def scope(result: Pattern) -> Pattern:
+        inner = result.query
+
+        def scoped(state):
+            box[0] = {}  # for this query only
+            try:
+                return inner(state)
+            finally:
+                box[0] = None
+
+        result.query = scoped
+        return result
+
+    return shared, scope
+
+
+def _choose_inner(_a, b):
+    return b
+
+
+def _bind_context(a: dict, b: dict) -> dict:
+    """A join's context: b's keys win; locations joined (a's first) when either has some.
+    (A side with nothing to add gives the other as is: contexts are never mutated.)"""
+    if not a:
+        return b
+    if not b:
+        return a
+    ctx = {**a, **b}
+    if "locations" in a or "locations" in b:
+        ctx["locations"] = list(a.get("locations", ())) + list(b.get("locations", ()))
+    return ctx
 
 
 def _app_left_const(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:

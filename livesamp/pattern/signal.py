@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .core import Pattern, fastcat, pure, reify, sequence, signal, silence, stack
+from .core import Pattern, _query_shared, fastcat, pure, reify, sequence, signal, silence, stack
 from .hap import Hap
 from .registry import register
 from .time import Fraction, Time, to_fraction
@@ -432,7 +432,12 @@ def _sometimes_by(x, fn, pat):
     3/4 1 | 13
     """
     _check_fn(fn)
-    return reify(x).fmap(lambda x: stack(pat._degrade_by(x), fn(pat._undegrade_by(1 - x)))).inner_join()
+
+    def both(x):
+        shared, scope = _query_shared(pat)  # both sides read pat at the same spans
+        return scope(stack(shared._degrade_by(x), fn(shared._undegrade_by(1 - x))))
+
+    return reify(x).fmap(both).inner_join()
 
 
 sometimes_by = register("sometimes_by", _sometimes_by)
@@ -465,10 +470,15 @@ def _some_cycles_by(x, fn, pat):
     3/2 2 | 1
     """
     _check_fn(fn)
-    return reify(x).fmap(lambda x: stack(
-        pat._degrade_by_with(rand._segment(1), x),
-        fn(pat._degrade_by_with(rand.fmap(lambda r: 1 - r)._segment(1), 1 - x)),
-    )).inner_join()
+
+    def both(x):
+        shared, scope = _query_shared(pat)  # both sides read pat at the same spans
+        return scope(stack(
+            shared._degrade_by_with(rand._segment(1), x),
+            fn(shared._degrade_by_with(rand.fmap(lambda r: 1 - r)._segment(1), 1 - x)),
+        ))
+
+    return reify(x).fmap(both).inner_join()
 
 
 some_cycles_by = register("some_cycles_by", _some_cycles_by)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import builtins
 import math
 
-from .core import (Pattern, _periods, _same_period, compress_prim, early_prim, fast_gap_prim, fast_prim,
-                   fastcat, focus_prim, lcm_steps, nothing, pure, reify, sequence, silence, slowcat,
-                   slowcat_prime, stack)
+from .core import (Pattern, _periods, _query_shared, _same_period, compress_prim, early_prim, fast_gap_prim,
+                   fast_prim, fastcat, focus_prim, lcm_steps, nothing, pure, reify, sequence, silence,
+                   slowcat, slowcat_prime, stack)
 from .hap import Hap
 from .registry import register
 from .time import Fraction, TimeSpan, cycle_pos, sam, to_fraction
@@ -819,9 +819,10 @@ def _jux_by(by, fn, pat):
 
         return set_pan
 
-    left = pat.fmap(with_pan(-by))
-    right = fn(pat.fmap(with_pan(by)))
-    return stack(left, right).set_steps(lcm_steps(left._steps, right._steps))
+    shared, scope = _query_shared(pat)  # both sides read pat, mostly at the same spans
+    left = shared.fmap(with_pan(-by))
+    right = fn(shared.fmap(with_pan(by)))
+    return scope(stack(left, right).set_steps(lcm_steps(left._steps, right._steps)))
 
 
 jux_by = register(["jux_by", "juxby"], _jux_by)
