@@ -357,3 +357,24 @@ def outcome(pat, b, e):
         return exact(pat, b, e)
     except ValueError as err:
         return repr(err)
+
+
+@SETTINGS
+@given(specs, spans)
+def test_constants_in_a_row_as_one_at_a_time(spec, span):
+    pat = build_spec(spec)
+    consts = [livesamp.pure(1), livesamp.mini("x").with_loc(7, 8), livesamp.pure("y")]
+
+    def op(a, b):
+        return (a, b)
+
+    chained, plain = pat, pat
+    for c in consts:
+        chained = chained.app_left(c, op)
+        plain = plain.app_left(without_shortcuts(c), op)
+    assert chained._chain is not None and len(chained._chain[1]) == 3
+    assert outcome(chained, *span) == outcome(plain, *span)
+    continuous = livesamp.saw.fmap(str).app_left(consts[0], op).app_left(consts[1], op)
+    assert outcome(continuous, *span) == outcome(
+        livesamp.saw.fmap(str).app_left(without_shortcuts(consts[0]), op)
+        .app_left(without_shortcuts(consts[1]), op), *span)

@@ -168,7 +168,7 @@ class Pattern:
     """
 
     __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "_per",
-                 "_perfn", "_cached", "_sig", "_const", "__weakref__")
+                 "_perfn", "_cached", "_sig", "_const", "_chain", "__weakref__")
 
     def __init__(self, query, steps=None):
         self.query = query
@@ -188,6 +188,7 @@ class Pattern:
         self._sig = None
         # (value, context) when the pattern is pure(value) with that context on every hap
         self._const = None
+        self._chain = None  # (base, stages): constants applied in a row to base (_app_left_const)
 
     # -- querying ---------------------------------------------------------------
     def query_arc(self, begin, end, controls: dict | None = None) -> list[Hap]:
@@ -735,30 +736,61 @@ def _bind_context(a: dict, b: dict) -> dict:
 
 def _app_left_const(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
     """app_left with a constant right side: one lookup instead of a query per hap, for haps
-    within one cycle (a hap crossing a cycle boundary is still cut there, as Strudel does)."""
-    value, ctx = pat_val._const
-    general = pat_val.query
+    within one cycle (a hap crossing a cycle boundary is still cut there, as Strudel does).
+
+    Constants applied in a row (`.room(0.3).orbit(1)`) run as one pass over the first one's
+    haps: a hap whose whole (or part) lies in one cycle keeps its part through every stage.
+    """
+    stage = (pat_val._const[0], pat_val._const[1], op, pat_val.query)
+    if pat_func._chain is not None:
+        base, stages = pat_func._chain
+        stages = stages + (stage,)
+    else:
+        base, stages = pat_func, (stage,)
 
     def q(state):
         out = []
-        for hf in pat_func.query(state):
+        for hf in base.query(state):
             w = hf.whole
             span = hf.part if w is None else w
             if _in_one_cycle(span):
                 part = hf.part.intersection(span)
                 if part is not None:
-                    out.append(Hap(w, part, op(hf.value, value), combine_contexts(ctx, hf.context)))
+                    v, c = hf.value, hf.context
+                    for value, ctx, fn, _general in stages:
+                        v = fn(v, value)
+                        c = combine_contexts(ctx, c)
+                    out.append(Hap(w, part, v, c))
                 continue
-            for hv in general(state.set_span(span)):
-                part = hf.part.intersection(hv.part)
-                if part is not None:
-                    out.append(Hap(hf.whole, part, op(hf.value, hv.value), combine_contexts(hv.context, hf.context)))
+            haps = [hf]
+            for value, ctx, fn, general in stages:
+                haps = _const_stage(haps, value, ctx, fn, general, state)
+            out.extend(haps)
         return out
 
     result = _same_period(Pattern(q, pat_func._steps), pat_func)
+    result._chain = (base, stages)
     if pat_func._sig is not None:  # within a cycle: the signal's hap, mapped
-        result._sig = _sig_map(pat_func._sig, lambda f: op(f, value))
+        result._sig = _sig_map(pat_func._sig, lambda f: op(f, stage[0]))
     return result
+
+
+def _const_stage(haps, value, ctx, op, general, state) -> list:
+    """One app_left of a constant (value, ctx; its query `general`) over some haps."""
+    out = []
+    for hf in haps:
+        w = hf.whole
+        span = hf.part if w is None else w
+        if _in_one_cycle(span):
+            part = hf.part.intersection(span)
+            if part is not None:
+                out.append(Hap(w, part, op(hf.value, value), combine_contexts(ctx, hf.context)))
+            continue
+        for hv in general(state.set_span(span)):
+            part = hf.part.intersection(hv.part)
+            if part is not None:
+                out.append(Hap(w, part, op(hf.value, hv.value), combine_contexts(hv.context, hf.context)))
+    return out
 
 
 def reify(thing) -> Pattern:

@@ -13,7 +13,13 @@ __all__ = ["OPERATORS"]
 
 
 def _numeral(fn):
-    return lambda a, b: fn(parse_numeral(a), parse_numeral(b))
+    def numeric(a, b):
+        ta, tb = type(a), type(b)
+        if (ta is int or ta is float) and (tb is int or tb is float):
+            return fn(a, b)  # (what parse_numeral gives for plain numbers)
+        return fn(parse_numeral(a), parse_numeral(b))
+
+    return numeric
 
 
 def _div(a, b):

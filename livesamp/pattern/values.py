@@ -63,6 +63,9 @@ def note_to_midi(note: str, default_octave: int = 3) -> int:
 
 def parse_numeral(x):
     """A number from a number, numeric string or note name (c3 -> 48); else ValueError."""
+    t = type(x)
+    if t is int or t is float:
+        return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return x
     v = js_number(x)
