@@ -166,21 +166,25 @@ def guard(out: np.ndarray, frames: Frames, source: np.ndarray | None = None) -> 
     # the source's level is taken as the max over its neighbouring frames, so an attack is
     # not clipped for being a few ms early
     ref = np.maximum.reduce([ref, np.concatenate([ref[:1], ref[:-1]]), np.concatenate([ref[1:], ref[-1:]])])
-    for _ in range(4):  # gains are interpolated between frame centres: repeat until it holds
+    for _ in range(3):
         excess = frame_rms_db(out, hop, count) - (ref + GUARD_DB)
-        if not np.any(excess > 0.05):
+        if not np.any(excess > 0.01):
             break
-        gain_db = np.where(excess > 0, -excess - 0.1, 0.0)
+        gain_db = np.minimum(0.0, -excess - 0.05)
+        # each frame's gain is the least of its own and its neighbours', so every sample of a
+        # frame's window (one hop either side) is turned down at least as much as the frame
+        gain_db = np.minimum.reduce([gain_db, np.r_[gain_db[:1], gain_db[:-1]], np.r_[gain_db[1:], gain_db[-1:]]])
         out = out * 10.0 ** (np.interp(np.arange(len(out)), np.arange(count) * hop, gain_db) / 20.0)
     return soft_clip(out).astype(np.float32)
 
 
 def soft_clip(x: np.ndarray, knee: float = 0.9) -> np.ndarray:
-    """Identity below ``knee``, then a tanh curve approaching 1: |output| < 1 always."""
+    """Identity below ``knee``, then a tanh curve approaching 0.9999: |output| < 1 always
+    (also once rounded to float32)."""
     y = np.array(x, dtype=np.float64, copy=True)
     over = np.abs(y) > knee
     if np.any(over):
         room = 1.0 - knee
         v = y[over]
-        y[over] = np.sign(v) * (knee + room * np.tanh((np.abs(v) - knee) / room))
+        y[over] = np.sign(v) * (knee + 0.999 * room * np.tanh((np.abs(v) - knee) / room))
     return y

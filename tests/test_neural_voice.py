@@ -1,0 +1,128 @@
+"""A trained voice: its model file, the shipped default voice, and the safety of what it
+renders (finite, level-bounded, following the source's loudness) on sounds it never saw."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from livesamp.neural import features as F
+from livesamp.neural import metrics as M
+from livesamp.neural.model import Config, param_count
+from livesamp.neural.modelfile import digest, load_voice, save_voice
+from livesamp.neural.train import examples, fit
+from livesamp.neural.voice import GUARD_DB, frame_rms_db
+
+SR = 48000
+TONAL = ("hum", "ping", "pluck", "womp", "boing")
+PERCUSSIVE = ("thud", "clap", "tss", "knock", "crackle", "tick", "zap", "shaka")
+
+
+@pytest.fixture(scope="module")
+def tonal_voice():
+    """A small voice trained on the default bank's tonal sounds only."""
+    from livesamp.bank import default_library
+
+    lib = default_library()
+    frames = [F.analyse(lib.get(n, i).audio(), SR) for n in TONAL for i in range(2)]
+    voice = fit(examples(frames), Config(hidden=48, steps=300, batch=256, seed=2)).voice
+    voice.card = {"name": "tonal", "format": 1, "training": []}
+    return voice
+
+
+@pytest.fixture(scope="module")
+def percussive():
+    from livesamp.bank import default_library
+
+    lib = default_library()
+    return [(f"{n}:{i}", lib.get(n, i).audio().mean(axis=1)) for n in PERCUSSIVE for i in range(2)]
+
+
+def test_model_file_round_trip_is_exact_and_small(tonal_voice, tmp_path):
+    path = save_voice(tonal_voice, tmp_path / "v.npz")
+    back = load_voice(path)
+    assert digest(back) == digest(tonal_voice) and back.config == tonal_voice.config
+    assert back.card["name"] == "tonal" and path.stat().st_size < 500_000
+    assert not list(tmp_path.glob(".*"))                  # the atomic write left no temporary
+
+
+def test_not_a_model_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "x.npz"
+    bad.write_bytes(b"nope")
+    with pytest.raises(ValueError, match="not a livesamp voice model"):
+        load_voice(bad)
+
+
+def test_the_shipped_default_voice_loads_offline_and_describes_itself():
+    from livesamp.neural.store import load, packaged_dir
+
+    v = load("default")
+    assert str(v.card["path"]).startswith(str(packaged_dir()))
+    assert param_count(v.params) <= 50_000 and (packaged_dir() / "default.npz").stat().st_size <= 500_000
+    card = v.card
+    assert card["training"] and all(len(t["sha256"]) == 64 and t["provenance"] for t in card["training"])
+    assert {t["bank"] for t in card["training"]} == {"default"} and len(card["training"]) >= 28
+    assert len(card["latents"]) == 4 and all(m["says"] for m in card["latents"])
+    assert sum(m["monotonic"] for m in card["latents"]) >= 2
+    c0 = card["latents"][0]["centroid_hz"]
+    assert c0[-1] > c0[0]                                  # z0 up is brighter, by construction
+
+
+def test_transfer_of_unseen_percussion_is_finite_bounded_and_follows_the_source(tonal_voice, percussive):
+    corr = []
+    for label, src in percussive:
+        fr = F.analyse(src, SR)
+        for pins in ({}, {0: 2.0, 1: -2.0}):
+            out = tonal_voice.render(fr, pins=pins, follow=True, source=src)
+            assert out.shape == src.shape and np.isfinite(out).all() and np.abs(out).max() < 1.0, label
+            assert M.rms_db(out) > M.rms_db(src) - 30, label                 # not silent
+            over = frame_rms_db(out, fr.hop, len(fr)) - frame_rms_db(src, fr.hop, len(fr))
+            loud = frame_rms_db(src, fr.hop, len(fr)) > -60
+            # no frame more than GUARD_DB over the source's loudest neighbouring frame
+            src_db = frame_rms_db(src, fr.hop, len(fr))
+            ref = np.maximum.reduce([src_db, np.r_[src_db[:1], src_db[:-1]], np.r_[src_db[1:], src_db[-1:]]])
+            assert np.all((frame_rms_db(out, fr.hop, len(fr)) - ref)[loud] <= GUARD_DB + 0.3), (label, over.max())
+            r = M.loudness_correlation(src, out, SR)
+            if np.isfinite(r):
+                corr.append(r)
+    assert np.median(corr) >= 0.95 and len(corr) >= len(percussive)
+
+
+def test_the_guard_holds_a_runaway_decoder(tonal_voice, percussive):
+    """A decoder that outputs amplitudes e^5 (the cap) everywhere, without the loudness lock:
+    the guard still keeps every frame within 6 dB of the source and the samples below 1."""
+    import copy
+
+    wild = copy.deepcopy(tonal_voice)
+    wild.params["dec_b3"] = wild.params["dec_b3"] + 40.0
+    for label, src in percussive[:6]:
+        fr = F.analyse(src, SR)
+        out = wild.render(fr, follow=False, source=src)
+        assert np.isfinite(out).all() and np.abs(out).max() < 1.0
+        src_db = frame_rms_db(src, fr.hop, len(fr))
+        ref = np.maximum.reduce([src_db, np.r_[src_db[:1], src_db[:-1]], np.r_[src_db[1:], src_db[-1:]]])
+        assert np.all(frame_rms_db(out, fr.hop, len(fr)) - ref <= GUARD_DB + 0.3), label
+
+
+def test_pinning_a_latent_changes_the_sound_and_pins_are_exact(tonal_voice):
+    from livesamp.bank import default_library
+
+    src = default_library().get("hum", 0).audio().mean(axis=1)
+    fr = F.analyse(src, SR)
+    a = tonal_voice.render(fr, pins={0: -2.0}, seed=1)
+    b = tonal_voice.render(fr, pins={0: 2.0}, seed=1)
+    assert M.logmel_distance(a, b, SR) > 0.5
+    assert np.array_equal(a, tonal_voice.render(fr, pins={0: -2.0}, seed=1))      # deterministic
+
+
+def test_follow_keeps_the_frame_loudness_of_the_source(tonal_voice, percussive):
+    label, src = percussive[0]
+    fr = F.analyse(src, SR)
+    harm, noise = tonal_voice.controls(fr, follow=True)
+    from livesamp.neural.voice import analytic_loudness
+
+    got = 10 * np.log10(analytic_loudness(harm, noise, fr.f0.astype(float), SR) + 1e-30)
+    audible = fr.loudness > -60
+    want = np.maximum(fr.loudness, -120)
+    # equal, except where the +20 dB boost cap stops the lock
+    assert np.all(got[audible] <= want[audible] + 1e-3)
+    assert np.median(np.abs(got[audible] - want[audible])) < 0.01
