@@ -254,6 +254,8 @@ class Pattern:
             result._sig = _sig_map(self._sig, fn)
         if self._const is not None:
             result._const = _const_map(self._const, lambda vc: (fn(vc[0]), vc[1]))
+            if result._const is not None:  # a constant's haps, made directly
+                result.query = _pure_query(*result._const)
         return result
 
     fmap = with_value
@@ -295,6 +297,8 @@ class Pattern:
         result._pure_loc = self._pure_loc
         if self._const is not None:
             result._const = _const_map(self._const, lambda vc: (vc[0], fn(vc[1])))
+            if result._const is not None:  # a constant's haps, made directly
+                result.query = _pure_query(*result._const)
         return result
 
     def with_loc(self, start: int, end: int) -> Pattern:
@@ -643,6 +647,17 @@ def pure(value) -> Pattern:
     0 1 | a
     """
 
+    result = Pattern(_pure_query(value, _NO_CONTEXT), 1)
+    result._pure = value
+    result._bare = value
+    result._per = (1, True)
+    result._const = (value, _NO_CONTEXT)
+    return result
+
+
+def _pure_query(value, context):
+    """The query of pure(value), every hap with `context` (shared: contexts are never mutated)."""
+
     def q(state):
         span = state.span
         b, e = span.begin, span.end
@@ -651,19 +666,14 @@ def pure(value) -> Pattern:
             return []  # a reversed span holds no cycles (as Strudel's spanCycles)
         fb = bn // bd
         if en <= (fb + 1) * ed:
-            return [Hap(_span(_time(fb, 1), _time(fb + 1, 1)), span, value)]
+            return [Hap(_span(_time(fb, 1), _time(fb + 1, 1)), span, value, context)]
         out = []
         for sp in span.span_cycles():
             c = sp.begin._numerator // sp.begin._denominator
-            out.append(Hap(_span(_time(c, 1), _time(c + 1, 1)), sp, value))
+            out.append(Hap(_span(_time(c, 1), _time(c + 1, 1)), sp, value, context))
         return out
 
-    result = Pattern(q, 1)
-    result._pure = value
-    result._bare = value
-    result._per = (1, True)
-    result._const = (value, _NO_CONTEXT)
-    return result
+    return q
 
 
 def _bare_pure(value) -> Pattern:
@@ -1098,8 +1108,11 @@ def fast_prim(self, factor) -> Pattern:
     factor = to_fraction(factor)
     if factor == 0:
         return silence
+    if factor == 1:  # the same haps
+        result = _same_period(Pattern(self.query, self._steps), self)
+        result._const, result._sig = self._const, self._sig
+        return result
     query = self.query
-
     fn, fd = factor._numerator, factor._denominator
     if fn < 0:
         def q(state):
@@ -1200,7 +1213,6 @@ def _fast_gap_query(query, factor, shift):
     the same haps as the three-layer composition (query span map, hap map, split_queries).
     """
     fn, fd = factor._numerator, factor._denominator  # factor > 0
-    inv = 1 / factor
     shift = to_fraction(shift)
     sn, sd = shift._numerator, shift._denominator
 
@@ -1245,8 +1257,15 @@ def _fast_gap_query(query, factor, shift):
                 if w is not None:
                     if w is part or (w.begin == pb and w.end == pe):
                         w = new_part
-                    else:
-                        w = TimeSpan(nb - (pb - w.begin) * inv, ne + (w.end - pe) * inv)
+                    else:  # nb - (pb - w.begin) / factor, ne + (w.end - pe) / factor
+                        wb, we = w.begin, w.end
+                        wbn, wbd, wen, wed = wb._numerator, wb._denominator, we._numerator, we._denominator
+                        nbn, nbd, nen, ned = nb._numerator, nb._denominator, ne._numerator, ne._denominator
+                        d1 = ad * wbd * fn
+                        d2 = wed * zd * fn
+                        w = _new(TimeSpan)
+                        w.begin = _ratio(nbn * d1 - (an * wbd - wbn * ad) * fd * nbd, nbd * d1)
+                        w.end = _ratio(nen * d2 + (wen * zd - zn * wed) * fd * ned, ned * d2)
                 out.append(Hap(w, new_part, h.value, h.context))
         return out
 
