@@ -361,7 +361,7 @@ def outcome(pat, b, e):
 
 @SETTINGS
 @given(specs, spans)
-def test_constants_in_a_row_as_one_at_a_time(spec, span):
+def test_constants_and_signals_in_a_row_as_one_at_a_time(spec, span):
     pat = build_spec(spec)
     consts = [livesamp.pure(1), livesamp.mini("x").with_loc(7, 8), livesamp.pure("y")]
 
@@ -374,6 +374,13 @@ def test_constants_in_a_row_as_one_at_a_time(spec, span):
         plain = plain.app_left(without_shortcuts(c), op)
     assert chained._chain is not None and len(chained._chain[1]) == 3
     assert outcome(chained, *span) == outcome(plain, *span)
+    mixed = pat.app_left(consts[0], op).app_left(rand.filter_values(lambda r: r > 0.3), op).app_left(
+        saw.range(0, 4), op).app_left(consts[1], op)
+    assert len(mixed._chain[1]) == 4
+    mixed_plain = pat.app_left(without_shortcuts(consts[0]), op).app_left(
+        without_shortcuts(rand.filter_values(lambda r: r > 0.3)), op).app_left(
+        without_shortcuts(saw.range(0, 4)), op).app_left(without_shortcuts(consts[1]), op)
+    assert outcome(mixed, *span) == outcome(mixed_plain, *span)
     continuous = livesamp.saw.fmap(str).app_left(consts[0], op).app_left(consts[1], op)
     assert outcome(continuous, *span) == outcome(
         livesamp.saw.fmap(str).app_left(without_shortcuts(consts[0]), op)

@@ -188,7 +188,7 @@ class Pattern:
         self._sig = None
         # (value, context) when the pattern is pure(value) with that context on every hap
         self._const = None
-        self._chain = None  # (base, stages): constants applied in a row to base (_app_left_const)
+        self._chain = None  # (base, stages): constants/signals applied in a row (_app_left_staged)
 
     # -- querying ---------------------------------------------------------------
     def query_arc(self, begin, end, controls: dict | None = None) -> list[Hap]:
@@ -383,21 +383,13 @@ class Pattern:
         """
         pat_func = self
         op = op or _call
-        if pat_val._const is not None:
-            return _app_left_const(self, pat_val, op)
-        sig = pat_val._sig
+        if pat_val._const is not None or pat_val._sig is not None:
+            return _app_left_staged(self, pat_val, op)
 
         def q(state):
             out = []
             for hf in pat_func.query(state):
                 span = hf.whole_or_part()
-                if sig is not None and _in_one_cycle(span):  # the signal's one hap, sampled directly
-                    v = sig(span.begin, state.controls)
-                    if v is not _NOHAP:
-                        part = hf.part.intersection(span)
-                        if part is not None:
-                            out.append(Hap(hf.whole, part, op(hf.value, v), _after_empty(hf.context)))
-                    continue
                 for hv in pat_val.query(state.set_span(span)):
                     part = hf.part.intersection(hv.part)
                     if part is not None:
@@ -744,14 +736,20 @@ def _bind_context(a: dict, b: dict) -> dict:
     return ctx
 
 
-def _app_left_const(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
-    """app_left with a constant right side: one lookup instead of a query per hap, for haps
-    within one cycle (a hap crossing a cycle boundary is still cut there, as Strudel does).
+def _app_left_staged(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
+    """app_left of a constant or a signal: for a hap whose whole (or part) lies in one cycle,
+    the right side's one hap there is known without a query (the constant, or the signal
+    sampled at the span's begin; a filtered signal may have none), so the hap keeps its part.
+    A hap crossing a cycle boundary queries the right side, cut at cycles as in Strudel.
 
-    Constants applied in a row (`.room(0.3).orbit(1)`) run as one pass over the first one's
-    haps: a hap whose whole (or part) lies in one cycle keeps its part through every stage.
+    Such stages applied in a row (`.degrade_by(0.3).gain(saw).pan(rand).room(0.3)`) run as one
+    pass over the first one's haps.
     """
-    stage = (pat_val._const[0], pat_val._const[1], op, pat_val.query)
+    const = pat_val._const
+    if const is not None:
+        stage = (const[0], const[1], None, op, pat_val.query)
+    else:
+        stage = (None, None, pat_val._sig, op, pat_val.query)
     if pat_func._chain is not None:
         base, stages = pat_func._chain
         stages = stages + (stage,)
@@ -760,38 +758,59 @@ def _app_left_const(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
 
     def q(state):
         out = []
+        controls = state.controls
         for hf in base.query(state):
             w = hf.whole
             span = hf.part if w is None else w
             if _in_one_cycle(span):
                 part = hf.part.intersection(span)
-                if part is not None:
-                    v, c = hf.value, hf.context
-                    for value, ctx, fn, _general in stages:
+                if part is None:
+                    continue
+                v, c = hf.value, hf.context
+                for value, ctx, sig, fn, _general in stages:
+                    if sig is None:
                         v = fn(v, value)
                         c = combine_contexts(ctx, c)
+                    else:
+                        x = sig(span.begin, controls)
+                        if x is _NOHAP:
+                            break
+                        v = fn(v, x)
+                        c = _after_empty(c)
+                else:
                     out.append(Hap(w, part, v, c))
                 continue
             haps = [hf]
-            for value, ctx, fn, general in stages:
-                haps = _const_stage(haps, value, ctx, fn, general, state)
+            for stage_ in stages:
+                haps = _left_stage(haps, stage_, state)
             out.extend(haps)
         return out
 
-    result = _same_period(Pattern(q, pat_func._steps), pat_func)
+    result = Pattern(q, pat_func._steps)
+    # (a constant repeats every cycle everywhere: the period is the left side's)
+    result._perfn = pat_func.period if const is not None else (lambda: _app_period(pat_func, pat_val))
     result._chain = (base, stages)
-    if pat_func._sig is not None:  # within a cycle: the signal's hap, mapped
-        result._sig = _sig_map(pat_func._sig, lambda f: op(f, stage[0]))
+    if const is not None and pat_func._sig is not None:  # within a cycle: the signal's hap, mapped
+        result._sig = _sig_map(pat_func._sig, lambda f: op(f, const[0]))
     return result
 
 
-def _const_stage(haps, value, ctx, op, general, state) -> list:
-    """One app_left of a constant (value, ctx; its query `general`) over some haps."""
+def _left_stage(haps, stage, state) -> list:
+    """One app_left of a constant or signal (a stage of _app_left_staged) over some haps."""
+    value, ctx, sig, op, general = stage
     out = []
     for hf in haps:
         w = hf.whole
         span = hf.part if w is None else w
         if _in_one_cycle(span):
+            if sig is not None:
+                x = sig(span.begin, state.controls)
+                if x is _NOHAP:
+                    continue
+                part = hf.part.intersection(span)
+                if part is not None:
+                    out.append(Hap(w, part, op(hf.value, x), _after_empty(hf.context)))
+                continue
             part = hf.part.intersection(span)
             if part is not None:
                 out.append(Hap(w, part, op(hf.value, value), combine_contexts(ctx, hf.context)))
