@@ -36,6 +36,13 @@ def test_a_pattern_plays_in_the_default_voice_and_events_name_the_model():
     assert "resynthesised by livesamp's neural voice 'default'" in info.sample.provenance.source
     assert "trained on" in info.sample.provenance.recipe and "z0" in info.sample.provenance.notes
     assert not msgs
+    # the audience view's card for it: the model, what it was trained on, the sound it plays
+    from livesamp.live.stage.publish import card_for
+
+    card = card_for(info.sample, "c1")
+    assert card["made"] == "resynthesised by livesamp's neural voice 'default'"
+    assert "trained on" in card["recipe"] and f"resynthesising {info.name}:" in card["recipe"]
+    assert card["licence"] == "CC0-1.0"
     # the plain sampler plays the same pattern differently
     plain, _ = _session()
     plain.play(0, s("thud*2 [tss drip]"))
@@ -141,3 +148,21 @@ def test_revoke_makes_the_voice_stale_and_training_again_leaves_the_sample_out(t
     assert load("kettle").card["ident"] != voice.card["ident"]
     session.play(0, s("thud*2").voice("kettle"))
     assert np.abs(session.render(1)).max() > 0.001    # playable again
+
+
+def test_repl_completion_names_voices_and_says_what_each_latent_does():
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from livesamp.live.editing import PerformerCompleter
+
+    c = PerformerCompleter({}, lambda: ["thud", "tss"])
+
+    def complete(text):
+        return {x.text: x.display_meta_text for x in c.get_completions(Document(text), CompleteEvent(True))}
+
+    got = complete('s("thud").voice("default").z')
+    says = load("default").card["latents"][0]["says"]
+    assert got["z0"].startswith(f"z0 of default: {says}")
+    assert "default" in complete('s("thud").voice("de') and "thud" not in complete('s("thud").voice("de')
+    assert complete('s("th') == {"thud": "sample"}

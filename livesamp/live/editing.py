@@ -143,6 +143,13 @@ class PerformerCompleter(Completer):
             word = re.search(r"[\w#\-]*$", line).group()
             if not word and not complete_event.completion_requested:
                 return
+            from ..neural.hints import inside_voice_call, voice_names
+
+            if inside_voice_call(line):  # voice("...: the neural voices, with what they were trained on
+                for name, summary in voice_names():
+                    if name.startswith(word):
+                        yield Completion(name, start_position=-len(word), display_meta=summary[:70])
+                return
             for name in self._sample_names():
                 if name.startswith(word):
                     yield Completion(name, start_position=-len(word), display_meta="sample")
@@ -162,8 +169,13 @@ class PerformerCompleter(Completer):
         controls = controls_by_name()
         for name in sorted(pool):
             if name.startswith(word) and name != word:
+                meta = None
+                if dot and name in ("z0", "z1", "z2", "z3"):  # what this latent does in the line's voice
+                    from ..neural.hints import latent_hint, voice_in
+
+                    meta = latent_hint(voice_in(before), int(name[1]))
                 yield Completion(name, start_position=-len(word),
-                                 display_meta=describe_name(name, pool[name], controls)[:70])
+                                 display_meta=(meta or describe_name(name, pool[name], controls))[:70])
 
 
 def _inside_string(line: str) -> bool:

@@ -246,8 +246,8 @@ def _provenance(voice, sample):
     from ..bank.provenance import Provenance
 
     card = voice.card
-    notes = f"from {sample.label} ({sample.bank}); latents: {_latent_words(voice) or 'none described'}"
-    return Provenance(source=f"resynthesised by livesamp's neural voice {voice.name!r}",
-                      recipe=card.get("summary") or f"neural voice {voice.name}", licence=card.get("licence"),
-                      author=card.get("author"), notes=notes)
+    recipe = f"{card.get('summary') or 'neural voice ' + voice.name}; resynthesising {sample.label}"
+    notes = f"latents: {_latent_words(voice) or 'none described'}; source sample {sample.describe()}"
+    return Provenance(source=f"resynthesised by livesamp's neural voice {voice.name!r}", recipe=recipe,
+                      licence=card.get("licence"), author=card.get("author"), notes=notes)
 

@@ -55,6 +55,8 @@ def card_for(sample, key: str, publish=None) -> dict:
         card["made"] = "synthesised by livesamp's default bank" if "livesamp" in prov.source else "synthesised"
     elif prov.source.startswith("resampled"):
         card["made"] = "resampled from this performance"
+    elif prov.source.startswith("resynthesised"):   # a neural voice: the model card (livesamp/neural/play.py)
+        card["made"] = prov.source
     else:
         card["made"] = "recorded"
     for f in fields:
