@@ -372,11 +372,12 @@ def test_constants_and_signals_in_a_row_as_one_at_a_time(spec, span):
     for c in consts:
         chained = chained.app_left(c, op)
         plain = plain.app_left(without_shortcuts(c), op)
-    assert chained._chain is not None and len(chained._chain[1]) == 3
+    already = len(pat._chain[1]) if pat._chain is not None else 0  # (pat may end in a stage)
+    assert chained._chain is not None and len(chained._chain[1]) == already + 3
     assert outcome(chained, *span) == outcome(plain, *span)
     mixed = pat.app_left(consts[0], op).app_left(rand.filter_values(lambda r: r > 0.3), op).app_left(
         saw.range(0, 4), op).app_left(consts[1], op)
-    assert len(mixed._chain[1]) == 4
+    assert len(mixed._chain[1]) == already + 4
     mixed_plain = pat.app_left(without_shortcuts(consts[0]), op).app_left(
         without_shortcuts(rand.filter_values(lambda r: r > 0.3)), op).app_left(
         without_shortcuts(saw.range(0, 4)), op).app_left(without_shortcuts(consts[1]), op)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 
 from .core import _MISSING, Pattern, State
-from .hap import Hap
+from .hap import shift_haps
 from .time import TimeSpan, _time
 
 __all__ = ["cycle_cached", "ENABLED", "set_enabled"]
@@ -31,37 +31,6 @@ def set_enabled(on: bool) -> None:
     """Turn the cycle cache on or off for patterns made from now on."""
     global ENABLED
     ENABLED = bool(on)
-
-
-def _shifted(haps: list, d: int) -> list:
-    """The haps moved d cycles later (new spans; values and contexts shared: never mutated)."""
-    out = []
-    append = out.append
-    for h in haps:
-        part = h.part
-        b, e = part.begin, part.end
-        bd, ed = b._denominator, e._denominator
-        span = _new(TimeSpan)
-        span.begin = _time(b._numerator + d * bd, bd)  # adding a whole number keeps lowest terms
-        span.end = _time(e._numerator + d * ed, ed)
-        w = h.whole
-        if w is None:
-            whole = None
-        elif w is part or (w.begin == b and w.end == e):
-            whole = span
-        else:
-            wb, we = w.begin, w.end
-            bd, ed = wb._denominator, we._denominator
-            whole = _new(TimeSpan)
-            whole.begin = _time(wb._numerator + d * bd, bd)
-            whole.end = _time(we._numerator + d * ed, ed)
-        nh = _new(Hap)
-        nh.whole = whole
-        nh.part = span
-        nh.value = h.value
-        nh.context = h.context
-        append(nh)
-    return out
 
 
 def cycle_cached(pat: Pattern) -> Pattern:
@@ -102,7 +71,7 @@ def cycle_cached(pat: Pattern) -> Pattern:
             memo[r] = haps
         if r == c:
             return list(haps)
-        return _shifted(haps, c - r)
+        return shift_haps(haps, c - r)
 
     pat.query = query
     return pat

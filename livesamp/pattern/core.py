@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from functools import reduce
 
-from .hap import Hap, _after_empty, combine_contexts
+from .hap import Hap, _after_empty, combine_contexts, reflect_haps, shift_haps
 from .time import (Fraction, Time, TimeSpan, _new, _ratio, _scale_span, _shift_span, _span, _time, cycle_pos,
                    sam, to_fraction)
 
@@ -877,16 +877,21 @@ def slowcat(*pats) -> Pattern:
         return silence
 
     def q(state):
-        span = state.span
-        bsam = math.floor(span.begin)
-        pat = pats[bsam % n]
-        offset = Time(bsam - math.floor(span.begin / n))
-        if offset == 0:
-            return pat.query(state)
-        haps = pat.query(state.set_span(TimeSpan(span.begin - offset, span.end - offset)))
-        return [h.with_span(lambda s: TimeSpan(s.begin + offset, s.end + offset)) for h in haps]
+        out = []
+        for span in state.span.span_cycles():  # (split_queries)
+            b = span.begin
+            bn, bd = b._numerator, b._denominator
+            bsam = bn // bd
+            pat = pats[bsam % n]
+            offset = bsam - bn // (bd * n)  # cycle c plays cycle c // n of pattern c % n
+            if offset == 0:
+                out.extend(pat.query(state if span is state.span else State(span, state.controls)))
+                continue
+            haps = pat.query(State(_shift_span(span, -offset, 1), state.controls))
+            out.extend(shift_haps(haps, offset))
+        return out
 
-    result = Pattern(q).split_queries().set_steps(lcm_steps(*[p._steps for p in pats]))
+    result = Pattern(q, lcm_steps(*[p._steps for p in pats]))
     result._perfn = lambda: _slowcat_period(pats)
     return result
 

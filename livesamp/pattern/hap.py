@@ -1,7 +1,7 @@
 """Hap: a value active over a span of time (Strudel's event)."""
 from __future__ import annotations
 
-from .time import Fraction, TimeSpan
+from .time import Fraction, TimeSpan, _new, _time
 
 __all__ = ["Hap"]
 
@@ -90,3 +90,66 @@ class Hap:
         if self.whole == self.part:
             return f"Hap({fmt(self.part)} {self.value!r})"
         return f"Hap(whole {fmt(self.whole)} part {fmt(self.part)} {self.value!r})"
+
+
+def shift_haps(haps: list, d: int) -> list:
+    """The haps moved d whole cycles (new spans, whole shared with part when it was; values
+    and contexts shared: never mutated).  Adding a whole number keeps fractions in lowest terms."""
+    out = []
+    append = out.append
+    for h in haps:
+        part = h.part
+        b, e = part.begin, part.end
+        bd, ed = b._denominator, e._denominator
+        span = _new(TimeSpan)
+        span.begin = _time(b._numerator + d * bd, bd)
+        span.end = _time(e._numerator + d * ed, ed)
+        w = h.whole
+        if w is None:
+            whole = None
+        elif w is part or (w.begin == b and w.end == e):
+            whole = span
+        else:
+            wb, we = w.begin, w.end
+            bd, ed = wb._denominator, we._denominator
+            whole = _new(TimeSpan)
+            whole.begin = _time(wb._numerator + d * bd, bd)
+            whole.end = _time(we._numerator + d * ed, ed)
+        nh = _new(Hap)
+        nh.whole = whole
+        nh.part = span
+        nh.value = h.value
+        nh.context = h.context
+        append(nh)
+    return out
+
+
+def reflect_haps(haps: list, m: int) -> list:
+    """The haps mirrored by t -> m - t (spans [m - end, m - begin); as shift_haps otherwise)."""
+    out = []
+    append = out.append
+    for h in haps:
+        part = h.part
+        b, e = part.begin, part.end
+        bd, ed = b._denominator, e._denominator
+        span = _new(TimeSpan)
+        span.begin = _time(m * ed - e._numerator, ed)
+        span.end = _time(m * bd - b._numerator, bd)
+        w = h.whole
+        if w is None:
+            whole = None
+        elif w is part or (w.begin == b and w.end == e):
+            whole = span
+        else:
+            wb, we = w.begin, w.end
+            bd, ed = wb._denominator, we._denominator
+            whole = _new(TimeSpan)
+            whole.begin = _time(m * ed - we._numerator, ed)
+            whole.end = _time(m * bd - wb._numerator, bd)
+        nh = _new(Hap)
+        nh.whole = whole
+        nh.part = span
+        nh.value = h.value
+        nh.context = h.context
+        append(nh)
+    return out

@@ -8,12 +8,12 @@ from __future__ import annotations
 import builtins
 import math
 
-from .core import (Pattern, _periods, _query_shared, _same_period, compress_prim, early_prim, fast_gap_prim,
-                   fast_prim, fastcat, focus_prim, lcm_steps, nothing, pure, reify, sequence, silence,
-                   slowcat, slowcat_prime, stack)
-from .hap import Hap
+from .core import (Pattern, State, _periods, _query_shared, _same_period, compress_prim, early_prim,
+                   fast_gap_prim, fast_prim, fastcat, focus_prim, lcm_steps, nothing, pure, reify, sequence,
+                   silence, slowcat, slowcat_prime, stack)
+from .hap import Hap, reflect_haps, shift_haps
 from .registry import register
-from .time import Fraction, TimeSpan, cycle_pos, sam, to_fraction
+from .time import Fraction, TimeSpan, _new, _time, cycle_pos, sam, to_fraction
 from .values import js_round, parse_numeral
 
 builtins_range = builtins.range  # `range` below is the pattern function
@@ -458,16 +458,17 @@ def _rev(pat):
     """
 
     def q(state):
-        span = state.span
-        cycle = sam(span.begin)
-        nxt = cycle + 1
+        out = []
+        for span in state.span.span_cycles():  # each cycle mirrored in itself: t -> 2c + 1 - t
+            b, e = span.begin, span.end
+            m = 2 * (b._numerator // b._denominator) + 1
+            mirrored = _new(TimeSpan)
+            mirrored.begin = _time(m * e._denominator - e._numerator, e._denominator)
+            mirrored.end = _time(m * b._denominator - b._numerator, b._denominator)
+            out.extend(reflect_haps(pat.query(State(mirrored, state.controls)), m))
+        return out
 
-        def reflect(s):
-            return TimeSpan(cycle + (nxt - s.end), cycle + (nxt - s.begin))
-
-        return [h.with_span(reflect) for h in pat.query(state.set_span(reflect(span)))]
-
-    return _same_period(Pattern(q).split_queries(), pat)  # cycle-local
+    return _same_period(Pattern(q), pat)  # cycle-local
 
 
 rev = register("rev", _rev, False, True)
@@ -536,11 +537,13 @@ def _repeat_cycles(n, pat):
     n = to_fraction(_num(n))
 
     def q(state):
-        cycle = sam(state.span.begin)
-        delta = cycle - sam(cycle / n)
-        span = state.span
-        haps = pat.query(state.set_span(TimeSpan(span.begin - delta, span.end - delta)))
-        return [h.with_span(lambda s: TimeSpan(s.begin + delta, s.end + delta)) for h in haps]
+        out = []
+        for span in state.span.span_cycles():  # (split_queries)
+            cycle = sam(span.begin)
+            delta = int(cycle - sam(cycle / n))  # a whole number of cycles
+            haps = pat.query(State(TimeSpan(span.begin - delta, span.end - delta), state.controls))
+            out.extend(shift_haps(haps, delta))
+        return out
 
     def period():  # cycle c plays cycle c // n: n times the period, for a whole n
         per = pat.period()
@@ -548,7 +551,7 @@ def _repeat_cycles(n, pat):
             return None
         return per[0] * n.numerator, per[1]
 
-    result = Pattern(q).split_queries()
+    result = Pattern(q)
     result._perfn = period
     return result
 
