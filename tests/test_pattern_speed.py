@@ -386,3 +386,17 @@ def test_constants_and_signals_in_a_row_as_one_at_a_time(spec, span):
     assert outcome(continuous, *span) == outcome(
         livesamp.saw.fmap(str).app_left(without_shortcuts(consts[0]), op)
         .app_left(without_shortcuts(consts[1]), op), *span)
+
+
+@SETTINGS
+@given(st.builds(Fraction, st.integers(1, 40), st.integers(1, 7)), spans, st.booleans())
+def test_fast_constant_as_fast_of_its_query(factor, span, located):
+    const = livesamp.mini("x") if located else livesamp.pure("x")
+    assert const._const is not None
+    fast = const._fast(factor)
+    plain = without_shortcuts(const)._fast(factor)
+    assert exact(fast, *span) == exact(plain, *span)
+    for k in builtins.range(5):  # spans inside one cycle, and zero-width ones
+        b = Fraction(k, 5) + 2
+        assert exact(fast, b, b + Fraction(1, 7)) == exact(plain, b, b + Fraction(1, 7))
+        assert exact(fast, b, b) == exact(plain, b, b)

@@ -1138,6 +1138,10 @@ def fast_prim(self, factor) -> Pattern:
         return result
     query = self.query
     fn, fd = factor._numerator, factor._denominator
+    if fn > 0 and self._const is not None:  # pure(v).fast(f): its haps made directly
+        result = Pattern(_fast_const_query(*self._const, fn, fd), self._steps)
+        result._perfn = lambda: _fast_period(self, factor)
+        return result
     if fn < 0:
         def q(state):
             span = state.span
@@ -1165,6 +1169,40 @@ def fast_prim(self, factor) -> Pattern:
     result = Pattern(q, self._steps)
     result._perfn = lambda: _fast_period(self, factor)
     return result
+
+
+def _fast_const_query(value, context, fn, fd):
+    """The query of pure(value) (haps with `context`) sped up by fn/fd > 0: one hap per cycle of
+    the sped-up time, whole [k, k+1) * fd/fn, its part cut by the query, as fast_prim gives."""
+
+    def q(state):
+        span = state.span
+        b, e = span.begin, span.end
+        bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
+        ibn, ibd, ien, ied = bn * fn, bd * fd, en * fn, ed * fd  # the span in sped-up time
+        if ien * ibd < ibn * ied:
+            return []  # reversed
+        k = ibn // ibd
+        wb = _ratio(k * fd, fn)
+        if ien <= (k + 1) * ied:  # within one sped-up cycle (zero width included)
+            return [Hap(_span(wb, _ratio((k + 1) * fd, fn)), span, value, context)]
+        out = []
+        begin = b
+        while True:
+            we = _ratio((k + 1) * fd, fn)
+            whole = _span(wb, we)
+            if ien <= (k + 1) * ied:  # the last piece
+                out.append(Hap(whole, whole if begin is wb and en * we._denominator == we._numerator * ed
+                               else _span(begin, e), value, context))
+                break
+            out.append(Hap(whole, whole if begin is wb else _span(begin, we), value, context))
+            k += 1
+            if k * ied >= ien:  # ended exactly at a cycle boundary
+                break
+            begin = wb = we
+        return out
+
+    return q
 
 
 def _fast_period(pat, factor):
