@@ -400,3 +400,19 @@ def test_fast_constant_as_fast_of_its_query(factor, span, located):
         b = Fraction(k, 5) + 2
         assert exact(fast, b, b + Fraction(1, 7)) == exact(plain, b, b + Fraction(1, 7))
         assert exact(fast, b, b) == exact(plain, b, b)
+
+
+def test_memo_by_value_tells_values_apart_by_type_and_skips_unhashables():
+    from livesamp.pattern.core import _memo_by_value
+
+    calls = []
+
+    def f(*vals):
+        calls.append(vals)
+        return repr(vals)
+
+    m = _memo_by_value(f)
+    assert m(1) == m(1) == "(1,)" and m(True) == "(True,)" and m(1.0) == "(1.0,)"
+    assert m(0.0) == "(0.0,)" and m(-0.0) == "(-0.0,)" and m(-0.0) == "(-0.0,)"
+    assert m([1]) == "([1],)" and m([1]) == "([1],)"
+    assert calls.count((1,)) == 1 and calls.count((-0.0,)) == 2 and calls.count(([1],)) == 2

@@ -719,6 +719,34 @@ def _query_shared(pat: Pattern):
     return shared, scope
 
 
+def _memo_by_value(fn, limit: int = 64):
+    """fn(*values), made once per distinct values (up to `limit` of them).
+
+    For the pattern-making functions joins call per event per query (a registered function
+    applied to a patterned argument, slice's per-slice patterns): they are pure functions of
+    their values, and patterns are immutable.  Values are told apart by type as well as
+    equality (1, 1.0 and True are different keys); unhashable values and zero floats (0.0 and
+    -0.0 are equal but may act differently) are not memoised.
+    """
+    memo: dict = {}
+
+    def memoised(*values):
+        try:
+            key = tuple((type(v), v) for v in values)
+            if any(type(v) is float and v == 0 for v in values):
+                raise TypeError
+            hit = memo.get(key)
+        except TypeError:
+            return fn(*values)
+        if hit is None:
+            hit = fn(*values)
+            if len(memo) < limit:
+                memo[key] = hit
+        return hit
+
+    return memoised
+
+
 def _choose_inner(_a, b):
     return b
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 
 from .cache import cycle_cached
-from .core import _MISSING, Pattern, reify, sequence
+from .core import _MISSING, Pattern, _memo_by_value, reify, sequence
 
 __all__ = ["register", "curry", "registered"]
 
@@ -72,7 +72,7 @@ def register(names, func, patternify: bool = True, preserve_steps: bool = False,
                     def map_fn(*vals):
                         return func(*vals, pat)
 
-                    acc = left.fmap(curry(map_fn, arity - 1, main))
+                    acc = left.fmap(curry(_memo_by_value(map_fn), arity - 1, main))
                     for p in right:
                         acc = acc.app_left(p)
                     result = join(acc)

@@ -1,7 +1,7 @@
 """Cutting samples into pieces from patterns: chop, striate, slice, splice, loop_at, fit."""
 from __future__ import annotations
 
-from .core import Pattern, pure, reify, sequence, slowcat
+from .core import Pattern, _memo_by_value, pure, reify, sequence, slowcat
 from .registry import register
 from .time import to_fraction
 
@@ -75,9 +75,9 @@ def _slice(npat, ipat, opat):
 
             return opat.outer_bind(by_o)
 
-        return ipat.outer_bind(by_i)
+        return ipat.outer_bind(_memo_by_value(by_i))  # (the same few slice numbers every cycle)
 
-    return npat.inner_bind(by_n).set_steps(ipat._steps)
+    return npat.inner_bind(_memo_by_value(by_n)).set_steps(ipat._steps)
 
 
 slice = register("slice", _slice, False)  # noqa: A001

@@ -28,7 +28,7 @@ import math
 import re
 
 from ..core import _MISSING, Pattern, _same_period, fastcat, pure, reify, silence, stack, stepcat
-from ..core import early_prim, fast_prim, lcm_steps, sequence
+from ..core import _memo_by_value, early_prim, fast_prim, lcm_steps, sequence
 from ..euclid import _bjorklund_step
 from ..hap import Hap
 from ..registry import curry
@@ -199,7 +199,7 @@ def _patternify(func, args, pat, preserve_steps: bool = False):
         def apply(*vals):
             return func(*vals, pat)
 
-        acc = left.fmap(curry(apply, len(args), "mini"))
+        acc = left.fmap(curry(_memo_by_value(apply), len(args), "mini"))
         for p in right:
             acc = acc.app_left(p)
         result = acc.inner_join()
