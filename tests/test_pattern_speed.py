@@ -415,4 +415,6 @@ def test_memo_by_value_tells_values_apart_by_type_and_skips_unhashables():
     assert m(1) == m(1) == "(1,)" and m(True) == "(True,)" and m(1.0) == "(1.0,)"
     assert m(0.0) == "(0.0,)" and m(-0.0) == "(-0.0,)" and m(-0.0) == "(-0.0,)"
     assert m([1]) == "([1],)" and m([1]) == "([1],)"
-    assert calls.count((1,)) == 1 and calls.count((-0.0,)) == 2 and calls.count(([1],)) == 2
+    made = [repr(c) for c in calls]
+    assert made.count("(1,)") == 1 and made.count("(True,)") == 1 and made.count("(1.0,)") == 1
+    assert made.count("(-0.0,)") == 2 and made.count("([1],)") == 2
