@@ -131,9 +131,15 @@ def test_query_splits_at_cycle_boundaries(pat):
 
 
 @SETTINGS
-@given(patterns, st.builds(Fraction, st.integers(1, 11), st.just(6)))
-def test_query_splits_anywhere_with_the_same_onsets(pat, cut):
+@given(specs, st.builds(Fraction, st.integers(1, 11), st.just(6)))
+def test_query_splits_anywhere_with_the_same_onsets(spec, cut):
     # splitting a query at any point keeps the haps with onsets, and the covered time of each
+    # (not under zoom/linger of haps crossing cycles, whose parts Strudel maps per query cycle:
+    # pure('a').iter(3).zoom(0, 1/2) over [0, 2) has whole 4/3-10/3 with part 1-2, no onset)
+    pat = build(spec)
+    if _zooms_crossing_haps(spec):
+        return
+
     def onsets(counter):  # (whole, value) of the fragments that hold their hap's onset
         return Counter((k[0], k[2]) for k in counter.elements() if k[0] is not None and k[0][0] == k[1][0])
 

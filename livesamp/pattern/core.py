@@ -789,11 +789,15 @@ def _app_left_staged(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
         controls = state.controls
         for hf in base.query(state):
             w = hf.whole
-            span = hf.part if w is None else w
-            if _in_one_cycle(span):
-                part = hf.part.intersection(span)
-                if part is None:
-                    continue
+            part = hf.part
+            span = part if w is None else w
+            b, e = span.begin, span.end
+            bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
+            if bn * ed <= en * bd and en <= (bn // bd + 1) * ed:  # (_in_one_cycle(span))
+                if span is not part:
+                    part = part.intersection(span)
+                    if part is None:
+                        continue
                 v, c = hf.value, hf.context
                 for value, ctx, sig, fn, _general in stages:
                     if sig is None:

@@ -1,7 +1,7 @@
 """Hap: a value active over a span of time (Strudel's event)."""
 from __future__ import annotations
 
-from .time import Fraction, TimeSpan, _new, _time
+from .time import Fraction, Time, TimeSpan, _new
 
 __all__ = ["Hap"]
 
@@ -100,26 +100,30 @@ def shift_haps(haps: list, d: int) -> list:
     for h in haps:
         part = h.part
         b, e = part.begin, part.end
-        bd, ed = b._denominator, e._denominator
+        bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
+        nb = _new(Time)
+        nb._numerator, nb._denominator = bn + d * bd, bd
+        ne = _new(Time)
+        ne._numerator, ne._denominator = en + d * ed, ed
         span = _new(TimeSpan)
-        span.begin = _time(b._numerator + d * bd, bd)
-        span.end = _time(e._numerator + d * ed, ed)
+        span.begin, span.end = nb, ne
         w = h.whole
         if w is None:
             whole = None
-        elif w is part or (w.begin == b and w.end == e):
-            whole = span
         else:
             wb, we = w.begin, w.end
-            bd, ed = wb._denominator, we._denominator
-            whole = _new(TimeSpan)
-            whole.begin = _time(wb._numerator + d * bd, bd)
-            whole.end = _time(we._numerator + d * ed, ed)
+            wbn, wbd, wen, wed = wb._numerator, wb._denominator, we._numerator, we._denominator
+            if wbn == bn and wbd == bd and wen == en and wed == ed:
+                whole = span
+            else:
+                nb = _new(Time)
+                nb._numerator, nb._denominator = wbn + d * wbd, wbd
+                ne = _new(Time)
+                ne._numerator, ne._denominator = wen + d * wed, wed
+                whole = _new(TimeSpan)
+                whole.begin, whole.end = nb, ne
         nh = _new(Hap)
-        nh.whole = whole
-        nh.part = span
-        nh.value = h.value
-        nh.context = h.context
+        nh.whole, nh.part, nh.value, nh.context = whole, span, h.value, h.context
         append(nh)
     return out
 
@@ -131,25 +135,29 @@ def reflect_haps(haps: list, m: int) -> list:
     for h in haps:
         part = h.part
         b, e = part.begin, part.end
-        bd, ed = b._denominator, e._denominator
+        bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
+        nb = _new(Time)
+        nb._numerator, nb._denominator = m * ed - en, ed
+        ne = _new(Time)
+        ne._numerator, ne._denominator = m * bd - bn, bd
         span = _new(TimeSpan)
-        span.begin = _time(m * ed - e._numerator, ed)
-        span.end = _time(m * bd - b._numerator, bd)
+        span.begin, span.end = nb, ne
         w = h.whole
         if w is None:
             whole = None
-        elif w is part or (w.begin == b and w.end == e):
-            whole = span
         else:
             wb, we = w.begin, w.end
-            bd, ed = wb._denominator, we._denominator
-            whole = _new(TimeSpan)
-            whole.begin = _time(m * ed - we._numerator, ed)
-            whole.end = _time(m * bd - wb._numerator, bd)
+            wbn, wbd, wen, wed = wb._numerator, wb._denominator, we._numerator, we._denominator
+            if wbn == bn and wbd == bd and wen == en and wed == ed:
+                whole = span
+            else:
+                nb = _new(Time)
+                nb._numerator, nb._denominator = m * wed - wen, wed
+                ne = _new(Time)
+                ne._numerator, ne._denominator = m * wbd - wbn, wbd
+                whole = _new(TimeSpan)
+                whole.begin, whole.end = nb, ne
         nh = _new(Hap)
-        nh.whole = whole
-        nh.part = span
-        nh.value = h.value
-        nh.context = h.context
+        nh.whole, nh.part, nh.value, nh.context = whole, span, h.value, h.context
         append(nh)
     return out

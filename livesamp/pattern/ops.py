@@ -101,6 +101,15 @@ def _compose(a, b, op):
     return op(a, b)
 
 
+def _set_values(a, b):
+    """_compose(a, b, set): for two control dicts, b's values over a's (the common case)."""
+    if type(a) is dict and type(b) is dict:
+        if "value" in b and len(b) == 1:
+            return a  # (as _union_with: a bare value sets no control)
+        return {**a, **b}
+    return _compose(a, b, OPERATORS["set"])
+
+
 def _apply_how(pat: Pattern, how: str, other: Pattern, fn2) -> Pattern:
     """fn2(a, b) combines a left value a with a right value b."""
     if how == "in_":  # (the app_* forms with a combiner are fmap then app_*, in one layer)
@@ -140,7 +149,8 @@ class BoundOperator:
         other = sequence(*other) if isinstance(other, tuple) else reify(other)
         if self._name == "keepif":
             return cycle_cached(_apply_how(self._pat, how, other, op).remove_nones())
-        return cycle_cached(_apply_how(self._pat, how, other, lambda a, b: _compose(a, b, op)))
+        combine = _set_values if self._name == "set" else (lambda a, b: _compose(a, b, op))
+        return cycle_cached(_apply_how(self._pat, how, other, combine))
 
     def __call__(self, *other) -> Pattern:
         return self._run("in_", other)
