@@ -133,6 +133,17 @@ def block_session(sr: int = 48000, blocksize: int = 256, **kw) -> Session:
     return Session(sr=sr, blocksize=blocksize, library=SampleLibrary([BlockBank()], sr=sr), **kw)
 
 
+def dry_orbits(session: Session) -> None:
+    """Mute every orbit's reverb (`dry` 1) from the engine's current frame, with one
+    silent event per orbit: the timing tests count onsets, and the reference events
+    carry `room` (a reverb tail is not an onset)."""
+    from livesamp.engine import layout as L
+
+    _, sid = session.packer.sample_ids.resolve("bd", 0)
+    session.engine.push(L.trigger_rows(16, frame=session.engine.frame, sample=sid, amp=0.0,
+                                       orbit=np.arange(16), dry=1.0))
+
+
 def onsets(audio: np.ndarray, gap: int = 256, jump: float = 1e-4) -> list[int]:
     """Frames where a sound starts: louder by `jump` than the loudest of the 64 frames
     before (filters and the DC blocker leave faint, smooth tails), at least `gap` frames

@@ -13,7 +13,7 @@ from livesamp.osc import FixedStreamClock, MeasuredStreamClock, OscConfig, OscSe
 from livesamp.osc.dirt import parse_play
 from livesamp.osc.timing import ntp_to_unix
 from osc_support import (REFERENCE_EVENTS, REFERENCE_HANDSHAKE, REFERENCE_PLAY, REFERENCE_PLAY_ARRIVAL,
-                         REFERENCE_PLAY_KV, PacedStream, block_session, detection_delay, onsets,
+                         REFERENCE_PLAY_KV, PacedStream, block_session, detection_delay, dry_orbits, onsets,
                          tidal_bundle, udp_client, wait_for, with_timetag)
 
 SR = 48000
@@ -64,6 +64,7 @@ def test_reference_bundles_play_at_their_timetag_frames():
     """Byte-for-byte reference datagrams (the 204-byte one verbatim) over UDP; a stream
     clock under the test's control (frame 0 = 0.5 s before the captured arrival)."""
     s = block_session()
+    dry_orbits(s)
     t0 = REFERENCE_PLAY_ARRIVAL - 0.5
     clock = FixedStreamClock(t0, SR, now=lambda: REFERENCE_PLAY_ARRIVAL)
     base_tt = wire.decode(REFERENCE_PLAY)[0].timetag
@@ -106,6 +107,7 @@ def test_live_stream_clock_onsets_within_1ms():
     s = block_session()
     s.engine.render(256)
     s.engine.reset()
+    dry_orbits(s)
     stream = PacedStream(s)
     clock = MeasuredStreamClock(lambda: s.engine.frame, SR, s.blocksize)
     with OscServer(s, _config(), stream_clock=clock).start() as srv:

@@ -17,7 +17,7 @@ import pytest
 
 from livesamp.osc import MeasuredStreamClock, OscConfig, OscServer, ntp_to_unix, wire
 from livesamp.osc.dirt import parse_play
-from osc_support import SHARED, PacedStream, block_session, detection_delay, onsets
+from osc_support import SHARED, PacedStream, block_session, detection_delay, dry_orbits, onsets
 
 RUN_TIDAL = SHARED / "reference" / "tidal" / "run_tidal.sh"
 PATTERNS = """\
@@ -38,6 +38,7 @@ def test_real_tidal_plays_through_livesamp(tmp_path):
     s = block_session()
     s.engine.render(256)
     s.engine.reset()
+    dry_orbits(s)
     stream = PacedStream(s)
     clock = MeasuredStreamClock(lambda: s.engine.frame, s.sr, s.blocksize)
     received = []   # (timetag, args) of every /dirt/play, as a tap on the server
