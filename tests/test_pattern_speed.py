@@ -418,3 +418,63 @@ def test_memo_by_value_tells_values_apart_by_type_and_skips_unhashables():
     made = [repr(c) for c in calls]
     assert made.count("(1,)") == 1 and made.count("(True,)") == 1 and made.count("(1.0,)") == 1
     assert made.count("(-0.0,)") == 2 and made.count("([1],)") == 2
+
+
+# -- locality and cuts of memoised cycles --------------------------------------------------------
+
+def _cut_reference(haps, b, e):
+    span = TimeSpan(Fraction(b), Fraction(e))
+    out = []
+    for h in haps:
+        p = h.part.intersection(span)
+        if p is not None:
+            out.append(Hap(h.whole, p, h.value, h.context))
+    return sorted(key(h) for h in out)
+
+
+@SETTINGS
+@given(specs, st.integers(-3, 40), st.integers(0, 11), st.integers(1, 12))
+def test_local_patterns_answer_a_piece_of_a_cycle_with_its_cut(spec, c, k, width):
+    with cache_enabled(False):
+        pat = build_spec(spec)
+    if not pat.is_local():
+        return
+    b = c + Fraction(k, 12)
+    e = min(b + Fraction(width, 12), Fraction(c + 1))
+    if b >= e:
+        return
+    whole = pat.query_arc(c, c + 1)
+    assert all(h.whole is not None for h in whole)
+    assert exact(pat, b, e) == _cut_reference(whole, b, e)
+
+
+LOCAL_CASES = [
+    's("thud? tss [tsk|klonk]*2").fast("<1 2>").slice(4, "0 2 1 3").room(0.3)',
+    's("a b? c").chop(3).speed("<1 2>")',
+    'n("0 [1|2] <3 4>").s("x").ply(2).degrade_by(0.3)',
+    's("a*4").sometimes(lambda x: x.speed(2)).jux(rev)',
+    'n("0 1 2").s("x").bind(lambda v: n(v).fast(2)) if hasattr(Pattern, "bind") else s("x")',
+    'mini("bd sn").add(1)',
+    'mini("0 1").jux(rev)',
+    'mini("a*<2 0>")',
+]
+
+
+@pytest.mark.parametrize("expr", LOCAL_CASES)
+def test_cached_local_patterns_equal_uncached_in_pieces(expr):
+    ns = {**NS, "Pattern": Pattern}
+    with cache_enabled(False):
+        plain = eval(expr, dict(ns))  # noqa: S307
+    cached = eval(expr, dict(ns))  # noqa: S307
+    for c in (0, 1, 5, 123):
+        for k in builtins.range(6):
+            b, e = c + Fraction(k, 6), c + Fraction(k + 1, 6)
+            assert outcome2(cached, b, e) == outcome2(plain, b, e), (expr, b, e)
+        assert outcome2(cached, c, c + 1) == outcome2(plain, c, c + 1)
+
+
+def outcome2(pat, b, e):
+    try:
+        return exact(pat, b, e)
+    except Exception as err:  # noqa: BLE001 - the same error, message included
+        return repr(err)

@@ -1,30 +1,33 @@
-"""Memoised whole cycles of periodic patterns.
+"""Memoised whole cycles: periodic patterns, and cuts of a cycle for local ones.
 
-A pattern that provably repeats every P cycles (`Pattern.period`) answers the query of cycle c
-from cycle c mod P, computed once and shifted by whole cycles.  Only queries of exactly one
-cycle [c, c+1) are served this way (what a scheduler and bench/pattern_query.py ask); any other
-span goes to the pattern's own query.  The results are the same haps, hap for hap (the shift of
-a periodic pattern's cycle is its later cycle, by definition of the period), with the same value
-and context objects.
+- A pattern that provably repeats every P cycles (`Pattern.period`) answers the query of cycle c
+  from cycle c mod P, computed once and shifted by whole cycles.
+- A local pattern (`Pattern.is_local`: a query inside a span gives that span's haps cut to it)
+  answers a query inside one cycle by cutting that cycle's haps, computed once (the last few
+  cycles are kept): slice, chop and bind read their pattern a piece of a cycle at a time.
+
+Either way the haps are the ones the pattern's own query gives, hap for hap, with the same value
+and context objects; any other query (across cycles, zero width, a cycle whose computation
+swallowed a query error) goes to the pattern's own query.
 
 `cycle_cached` is applied where patterns are made for performers (mini-notation, registered
 functions, control setters, operators), so the pattern a slot plays is cached at its top, and
-the periodic parts inside a random pattern are cached too.
+the periodic or local parts inside it are cached too.
 """
 from __future__ import annotations
 
 import os
 
-from .core import _MISSING, Pattern, State
-from .hap import shift_haps
-from .time import TimeSpan, _time
+from .core import _MISSING, Pattern, State, query_errors
+from .hap import Hap, shift_haps
+from .time import TimeSpan, _new, _time
 
 __all__ = ["cycle_cached", "ENABLED", "set_enabled"]
 
 #: Off with LIVESAMP_CYCLE_CACHE=0 (or set_enabled(False)) for patterns made afterwards.
 ENABLED = os.environ.get("LIVESAMP_CYCLE_CACHE", "1") != "0"
 
-_new = object.__new__
+_KEEP_CYCLES = 4  # cycles a local, non-periodic pattern keeps
 
 
 def set_enabled(on: bool) -> None:
@@ -33,46 +36,95 @@ def set_enabled(on: bool) -> None:
     ENABLED = bool(on)
 
 
-def cycle_cached(pat: Pattern) -> Pattern:
-    """Make `pat` answer whole-cycle queries from a per-period memo (in place; returns pat).
+def _cut(haps: list, span: TimeSpan) -> list:
+    """The haps whose parts meet span, parts cut to it (a local pattern's query of span)."""
+    out = []
+    for h in haps:
+        part = h.part
+        cut = part.intersection(span)
+        if cut is None:
+            continue
+        if cut is part:
+            out.append(h)
+        else:
+            nh = _new(Hap)
+            nh.whole, nh.part, nh.value, nh.context = h.whole, cut, h.value, h.context
+            out.append(nh)
+    return out
 
-    Does nothing for patterns not known to be periodic, or periods over the core's limit.
+
+def _cuttable(haps: list) -> bool:
+    """Haps a cut may answer from: all with wholes, no zero-width parts."""
+    for h in haps:
+        if h.whole is None:
+            return False
+        p = h.part
+        if p.begin._numerator == p.end._numerator and p.begin._denominator == p.end._denominator:
+            return False
+    return True
+
+
+def cycle_cached(pat: Pattern) -> Pattern:
+    """Make `pat` answer cycle queries from a memo (in place; returns pat).
+
+    Does nothing for patterns neither periodic nor local (or periods over the core's limit).
     """
     if pat._cached or not ENABLED or pat._const is not None or pat._pure is not _MISSING:
         return pat  # (pure values answer a cycle as cheaply as the memo would)
     pat._cached = True
     per = pat.period()
-    if per is None:
+    local = pat.is_local()
+    if per is None and not local:
         return pat
-    period, uniform = per
+    period, uniform = per if per is not None else (0, False)
     raw = pat.query
-    memo: dict[int, list] = {}
+    memo: dict[int, tuple] = {}  # cycle (mod period, when periodic) -> (haps, cuttable)
     memo_controls = [None]
+
+    def cycle(c: int, controls, state=None):
+        """(haps of cycle c, whether cuts may answer from them)."""
+        if controls != memo_controls[0]:  # periodic patterns ignore controls; local ones may not
+            memo.clear()
+            memo_controls[0] = dict(controls)
+        r = c % period if period else c
+        entry = memo.get(r)
+        if entry is None:
+            errors = query_errors[0]
+            if state is None or r != c:
+                state = State(TimeSpan(_time(r, 1), _time(r + 1, 1)), controls)
+            haps = raw(state)
+            entry = (haps, local and query_errors[0] == errors and _cuttable(haps))
+            if not period and len(memo) >= _KEEP_CYCLES:
+                try:  # the oldest cycle goes (another thread may be at it too)
+                    memo.pop(next(iter(memo)), None)
+                except (RuntimeError, StopIteration):
+                    memo.clear()
+            memo[r] = entry
+        return entry, c - r
 
     def query(state):
         span = state.span
         b, e = span.begin, span.end
-        if b._denominator != 1 or e._denominator != 1 or e._numerator - b._numerator != 1:
+        bn, bd, en, ed = b._numerator, b._denominator, e._numerator, e._denominator
+        c = bn // bd
+        if period and c < 0 and not uniform:
             return raw(state)
-        c = b._numerator
-        if c < 0 and not uniform:
-            return raw(state)
-        controls = state.controls
-        if controls != memo_controls[0]:  # periodic patterns ignore controls; be safe anyway
-            memo.clear()
-            memo_controls[0] = dict(controls)
-        r = c % period
-        haps = memo.get(r)
-        if haps is None:
-            if r == c:
-                haps = raw(state)
-            else:
-                haps = raw(State(TimeSpan(_time(r, 1), _time(r + 1, 1)), controls))
-            memo[r] = haps
-        if r == c:
-            return list(haps)
-        return shift_haps(haps, c - r)
+        if bd == 1 and ed == 1 and en == bn + 1:  # one whole cycle
+            (haps, _), d = cycle(c, state.controls, state)
+            return list(haps) if d == 0 else shift_haps(haps, d)
+        if local and bn * ed < en * bd and en <= (c + 1) * ed:  # inside one cycle
+            try:
+                (haps, cuttable), d = cycle(c, state.controls)
+            except Exception:  # noqa: BLE001 - the span's own query raises its own error
+                return raw(state)
+            if not cuttable:
+                return raw(state)
+            if d == 0:
+                return _cut(haps, span)
+            back = _new(TimeSpan)  # the span moved to the memoised cycle
+            back.begin, back.end = _time(bn - d * bd, bd), _time(en - d * ed, ed)
+            return shift_haps(_cut(haps, back), d)
+        return raw(state)
 
     pat.query = query
     return pat
-

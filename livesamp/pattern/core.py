@@ -20,6 +20,7 @@ __all__ = [
 _MISSING = object()
 _ONE = Time(1)
 _MAX_PERIOD = 256  # longer periods are treated as not periodic (nothing cached)
+query_errors = [0]  # queries answered with no haps because Strudel's would throw (mini.compile)
 _MAX_ENUM_HAPS = 4096  # haps a join may look at to learn its inner patterns' periods
 
 
@@ -37,9 +38,43 @@ def _periods(*pats):
 
 
 def _same_period(result: Pattern, source: Pattern) -> Pattern:
-    """result queries source at the same spans and maps haps without looking at time."""
+    """result queries source at the same spans (or cycle by cycle, or through a map of time
+    that keeps each cycle in itself) and maps haps without looking at the query: the same
+    period, and local when source is."""
     result._perfn = source.period
+    result._locfn = source.is_local
     return result
+
+
+def _all_local(*pats) -> bool:
+    return all(p.is_local() for p in pats)
+
+
+def _known(pat: Pattern) -> bool:
+    """Built from the analysed combinators (local, periodic, a signal or a constant): a pure
+    function of its query, unlike a custom query reading outside state (a corpus's units)."""
+    return pat._const is not None or pat._sig is not None or pat.is_local() or pat.period() is not None
+
+
+def _join_local(outer: Pattern, inner_of, const_inner=None) -> bool:
+    """A join is local when its outer pattern is and every inner pattern it can query is: the
+    inner ones are known for a constant outer (const_inner()) or by enumerating a periodic
+    outer's values over one period (as _join_period)."""
+    if not outer.is_local():
+        return False
+    if const_inner is not None:
+        return const_inner().is_local()
+    per = outer.period()
+    if per is None:
+        return False
+    haps = outer.query(State(TimeSpan(Time(0), Time(per[0]))))
+    if len(haps) > _MAX_ENUM_HAPS:
+        return False
+    for h in haps:
+        inner = inner_of(h.value)
+        if not isinstance(inner, Pattern) or not inner.is_local():
+            return False
+    return True
 
 
 def _identity(x):
@@ -168,7 +203,7 @@ class Pattern:
     """
 
     __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "_per",
-                 "_perfn", "_cached", "_sig", "_const", "_chain", "__weakref__")
+                 "_perfn", "_cached", "_sig", "_const", "_chain", "_loc", "_locfn", "__weakref__")
 
     def __init__(self, query, steps=None):
         self.query = query
@@ -189,6 +224,8 @@ class Pattern:
         # (value, context) when the pattern is pure(value) with that context on every hap
         self._const = None
         self._chain = None  # (base, stages): constants/signals applied in a row (_app_left_staged)
+        self._loc = _MISSING  # is_local(), once known
+        self._locfn = None  # how to work it out (None: not known to be local)
 
     # -- querying ---------------------------------------------------------------
     def query_arc(self, begin, end, controls: dict | None = None) -> list[Hap]:
@@ -210,6 +247,28 @@ class Pattern:
     @property
     def has_steps(self) -> bool:
         return self._steps is not None
+
+    # -- locality -----------------------------------------------------------------
+    def is_local(self) -> bool:
+        """True when querying any span A inside a span B gives B's haps cut to A: parts
+        intersected with A, haps whose part misses A dropped (and all haps have wholes).
+
+        Then a cycle's haps answer any query inside the cycle (see cache.cycle_cached).  Holds
+        for pure and is kept by the time maps, sequences, stacks, value maps and app_* (on their
+        structure side); worked out like period(), anything not covered is False.
+        """
+        loc = self._loc
+        if loc is _MISSING:
+            loc = False
+            fn = self._locfn
+            if fn is not None:
+                self._loc = False  # (no recursion through a cycle in the graph)
+                try:
+                    loc = bool(fn())
+                except Exception:  # noqa: BLE001 - not known to be local
+                    loc = False
+            self._loc = loc
+        return loc
 
     # -- periodicity ------------------------------------------------------------
     def period(self):
@@ -363,6 +422,7 @@ class Pattern:
 
         result = Pattern(q)
         result._perfn = lambda: _periods(pat_func, pat_val)  # both queried at the same span
+        result._locfn = lambda: _all_local(pat_func, pat_val)
         return result
 
     def app_both(self, pat_val: Pattern, op=None) -> Pattern:
@@ -398,6 +458,8 @@ class Pattern:
 
         result = Pattern(q, self._steps)
         result._perfn = lambda: _app_period(pat_func, pat_val)
+        # (pat_val is queried at the wholes, whatever the span)
+        result._locfn = lambda: pat_func.is_local() and _known(pat_val)
         return result
 
     def app_right(self, pat_val: Pattern, op=None) -> Pattern:
@@ -431,6 +493,7 @@ class Pattern:
 
         result = Pattern(q, pat_val._steps)
         result._perfn = lambda: _app_period(pat_val, pat_func)
+        result._locfn = lambda: pat_val.is_local() and _known(pat_func)
         return result
 
     # -- monadic joins ------------------------------------------------------------
@@ -461,6 +524,13 @@ class Pattern:
 
         result = Pattern(q)
         result._perfn = lambda: _join_period(pat_val, fn)  # inner queried within the outer's parts
+
+        def const_inner():
+            if not memo:
+                memo.append(fn(const[0]))
+            return memo[0]
+
+        result._locfn = lambda: _join_local(pat_val, fn, const_inner if const is not None else None)
         return result
 
     def bind(self, fn) -> Pattern:
@@ -528,6 +598,7 @@ class Pattern:
 
         result = Pattern(q)
         result._perfn = lambda: _join_period(pat_of_pats, _identity, need_uniform=True)
+        result._locfn = lambda: _join_local(pat_of_pats, _identity)
         return result
 
     def squeeze_bind(self, fn) -> Pattern:
@@ -625,6 +696,7 @@ def gap(steps) -> Pattern:
     """
     result = Pattern(lambda state: [], steps)
     result._per = (1, True)
+    result._loc = True
     return result
 
 
@@ -644,6 +716,7 @@ def pure(value) -> Pattern:
     result._bare = value
     result._per = (1, True)
     result._const = (value, _NO_CONTEXT)
+    result._loc = True
     return result
 
 
@@ -821,6 +894,7 @@ def _app_left_staged(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
     result = Pattern(q, pat_func._steps)
     # (a constant repeats every cycle everywhere: the period is the left side's)
     result._perfn = pat_func.period if const is not None else (lambda: _app_period(pat_func, pat_val))
+    result._locfn = pat_func.is_local  # (stages sample at the wholes)
     result._chain = (base, stages)
     if const is not None and pat_func._sig is not None:  # within a cycle: the signal's hap, mapped
         result._sig = _sig_map(pat_func._sig, lambda f: op(f, const[0]))
@@ -890,6 +964,7 @@ def stack(*pats) -> Pattern:
 
     result = Pattern(q, lcm_steps(*[p._steps for p in pats]))
     result._perfn = lambda: _periods(*pats)
+    result._locfn = lambda: _all_local(*pats)
     return result
 
 
@@ -925,6 +1000,7 @@ def slowcat(*pats) -> Pattern:
 
     result = Pattern(q, lcm_steps(*[p._steps for p in pats]))
     result._perfn = lambda: _slowcat_period(pats)
+    result._locfn = lambda: _all_local(*pats)
     return result
 
 
@@ -955,6 +1031,7 @@ def slowcat_prime(*pats) -> Pattern:
 
     result = Pattern(q).split_queries()
     result._perfn = lambda: _slowcat_prime_period(pats)
+    result._locfn = lambda: _all_local(*pats)
     return result
 
 
@@ -1173,6 +1250,7 @@ def fast_prim(self, factor) -> Pattern:
     if fn > 0 and self._const is not None:  # pure(v).fast(f): its haps made directly
         result = Pattern(_fast_const_query(*self._const, fn, fd), self._steps)
         result._perfn = lambda: _fast_period(self, factor)
+        result._loc = True
         return result
     if fn < 0:
         def q(state):
@@ -1200,6 +1278,8 @@ def fast_prim(self, factor) -> Pattern:
 
     result = Pattern(q, self._steps)
     result._perfn = lambda: _fast_period(self, factor)
+    if fn > 0:  # (a reversing factor mirrors spans)
+        result._locfn = self.is_local
     return result
 
 
@@ -1272,6 +1352,7 @@ def early_prim(self, offset) -> Pattern:
 
     result = Pattern(q, self._steps)
     result._perfn = lambda: _shift_period(self, offset)
+    result._locfn = self.is_local
     return result
 
 

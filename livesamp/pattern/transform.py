@@ -553,6 +553,7 @@ def _repeat_cycles(n, pat):
 
     result = Pattern(q)
     result._perfn = period
+    result._locfn = pat.is_local  # (each cycle is a shifted cycle of pat)
     return result
 
 

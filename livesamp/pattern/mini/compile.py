@@ -28,7 +28,7 @@ import math
 import re
 
 from ..core import _MISSING, Pattern, _same_period, fastcat, pure, reify, silence, stack, stepcat
-from ..core import _memo_by_value, early_prim, fast_prim, lcm_steps, sequence
+from ..core import _memo_by_value, early_prim, fast_prim, lcm_steps, query_errors, sequence
 from ..euclid import _bjorklund_step
 from ..hap import Hap
 from ..registry import curry
@@ -320,11 +320,12 @@ def _rand_choice(children: list, seed: int) -> Pattern:
             cycle = Fraction(math.floor(span.begin))
             r = rand_at(cycle + offset)
             i = min(max(math.floor(r * n + 0), 0), n - 1)
-            for h in children[i].query(state.set_span(span)):
-                out.append(Hap(h.whole, h.part, h.value, h.context))
+            out.extend(children[i].query(state.set_span(span)))
         return out
 
-    return Pattern(q)
+    result = Pattern(q)
+    result._locfn = lambda: all(c.is_local() for c in children)  # (a choice per cycle)
+    return result
 
 
 def _tail(a, b):
@@ -518,6 +519,7 @@ def catch_query_errors(pat: Pattern) -> Pattern:
         try:
             return query(state)
         except MiniQueryError:
+            query_errors[0] += 1  # (a cut of the whole cycle's haps would not be this query's)
             return []
 
     out = _same_period(Pattern(q, pat._steps), pat)
