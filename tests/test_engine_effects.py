@@ -213,6 +213,7 @@ def test_tails_ring_on_after_the_voice_then_the_orbit_sleeps():
     assert echo > 0.02                                   # third echo (0.6 s) still there
     fxf = eng._state.fxf
     assert fxf[1, O.O_RV_ON] == 0 and fxf[1, O.O_DL_ON] == 0      # asleep again
+    assert eng.stats()["orbit_effects_awake"] == 0
     assert np.abs(y[5 * SR:]).max() < 1e-5
 
 
@@ -229,6 +230,7 @@ def test_sleeping_effects_wake_on_new_input_and_match_naive():
     assert fxf[1, O.O_RV_ON] == 0 and fxf[1, O.O_DL_ON] == 0
     y = np.concatenate([first, eng.render(10100)]).astype(np.float64)
     assert fxf[1, O.O_RV_ON] == 1 and fxf[1, O.O_DL_ON] == 1
+    assert eng.stats()["orbit_effects_awake"] == 2
     ref = naive.render_fx([MONO], rows, 3 * SR + 10000)
     np.testing.assert_allclose(y, ref, rtol=0, atol=TOL * np.abs(ref).max())
 

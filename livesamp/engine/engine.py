@@ -17,6 +17,7 @@ import threading
 import numpy as np
 
 from . import state as S
+from .kernels.grains import grains_active
 from .layout import NOTICE_WIDTH, TRIGGER_WIDTH
 from .render import render_block
 from .state import EngineState
@@ -220,13 +221,21 @@ class Engine:
             "callbacks": int(c[S.K_CALLBACKS]),
             "grains": int(c[S.K_GRAINS]),
             "grain_drops": int(c[S.K_GRAIN_DROPS]),
-            "active_grains": int(self._state.gi.shape[0] - c[S.K_GFREE]),
+            "active_grains": grains_active(self._state.gi, c),
+            "orbit_effects_awake": self._orbit_effects_awake(),
             "dac_time": float(st[S.S_DAC_TIME]),
             "callback_frame": int(st[S.S_CB_FRAME]),
         }
         if reset_peak:
             st[S.S_PEAK] = 0.0
         return out
+
+    def _orbit_effects_awake(self) -> int:
+        """Reverbs and delays of the orbits that are running (not asleep)."""
+        from .kernels.orbits import H_NORB, O_DL_ON, O_RV_ON
+        fxf = self._state.fxf
+        rows = fxf[1:1 + int(fxf[0, H_NORB])]
+        return int(np.count_nonzero(rows[:, O_RV_ON]) + np.count_nonzero(rows[:, O_DL_ON]))
 
     def reset(self) -> None:
         """Silence all voices, forget queued triggers and notices, frame back to 0.
