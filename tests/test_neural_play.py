@@ -166,3 +166,18 @@ def test_repl_completion_names_voices_and_says_what_each_latent_does():
     assert got["z0"].startswith(f"z0 of default: {says}")
     assert "default" in complete('s("thud").voice("de') and "thud" not in complete('s("thud").voice("de')
     assert complete('s("th') == {"thud": "sample"}
+
+
+def test_the_example_renders_with_the_default_voice(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "neural.wav"
+    proc = subprocess.run([sys.executable, str(root / "examples" / "neural_voice.py"), str(out)],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "resynthesised by livesamp's neural voice 'default'" in proc.stdout
+    audio, sr = sf.read(out)
+    assert sr == SR and np.isfinite(audio).all() and np.abs(audio).max() > 0.01

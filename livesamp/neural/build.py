@@ -140,14 +140,14 @@ def _revoked_in_index(shas) -> set[str]:
 
 
 def config_for(seconds: float, seed: int = 0, steps: int | None = None):
-    """The training settings for this much audio: up to ~2 minutes, 128 hidden units
-    (43.6k parameters) and 3000 steps; more audio, 192 units and 4000 steps."""
+    """The training settings for this much audio: up to 2.5 minutes, 128 hidden units
+    (43.6k parameters) and 2500 steps; more audio, 192 units (71k) and 3500 steps."""
     from .model import Config
 
     if seconds <= 150:
-        cfg = Config(hidden=128, steps=3000, seed=seed)
+        cfg = Config(hidden=128, steps=2500, seed=seed)
     else:
-        cfg = Config(hidden=192, steps=4000, seed=seed)
+        cfg = Config(hidden=192, steps=3500, seed=seed)
     if steps is not None:
         from dataclasses import replace
 

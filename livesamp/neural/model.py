@@ -13,7 +13,9 @@ Loss per batch (``loss_and_grads``), three terms:
   max(-100 dB, L - 60 dB) (inaudible partials cost nothing), harmonics above 0.47 x the
   rate masked out;
 - spectrum: ``mel_weight`` x the squared error (in units of 10 dB) between the frame's
-  64-band log-mel (20 Hz-20 kHz, floored at -80 dB) and that of the predicted controls,
+  64-band log-mel (20 Hz-20 kHz, floored at -80 dB) and that of the predicted controls
+  after the loudness lock (``follow``: each frame shifted so its analytic A-weighted
+  loudness is the source's, as the voice plays by default; ``lock_loss=False``: before),
   which is computed analytically (a harmonic of amplitude a at f adds a^2/2 times the
   Hann-smeared mel response at f; a noise band adds its gain^2 times its overlap with each
   mel band): the spectral loss "through the synthesiser", on the very scale the quality is
@@ -43,6 +45,7 @@ N_OUT = N_HARM + N_NOISE
 LN10_20 = math.log(10.0) / 20.0
 MEL_FLOOR_DB = -80.0
 _FLOOR_DB = -100.0
+_MAX_BOOST_LN = math.log(10.0)      # the loudness lock boosts by at most 20 dB (voice.MAX_BOOST_DB)
 _FLOOR_BELOW_DB = 60.0
 
 
@@ -56,8 +59,9 @@ class Config:
     context: int = 2
     slope: float = 0.01          # leaky ReLU
     beta: float = 0.01
-    mel_weight: float = 1.0
-    steps: int = 4000
+    mel_weight: float = 10.0
+    lock_loss: bool = True       # the spectral term sees the loudness-locked controls
+    steps: int = 2500
     batch: int = 512
     lr: float = 3e-3
     lr_end: float = 1e-4
@@ -164,7 +168,12 @@ def loss_and_grads(p: dict, b: dict, eps: np.ndarray, cfg: Config, mel_proj=None
     terms = {"controls": l_ctrl}
     total = l_ctrl
     if mel_proj is not None and cfg.mel_weight > 0:
-        l_mel, dpred_mel = mel_proj.loss(pred, b, cfg.mel_weight)
+        if cfg.lock_loss:   # the spectrum as it plays with follow on: after the loudness lock
+            locked, cache = mel_proj.lock(pred, b)
+            l_mel, dlocked = mel_proj.loss(locked, b, cfg.mel_weight)
+            dpred_mel = mel_proj.lock_grad(dlocked, cache)
+        else:
+            l_mel, dpred_mel = mel_proj.loss(pred, b, cfg.mel_weight)
         terms["spectrum"] = l_mel
         total += l_mel
         dpred = dpred + dpred_mel
@@ -248,7 +257,34 @@ class MelProjection:
             wts[gi:gi + 4096] = np.take_along_axis(resp, top, axis=1)
         self.grid_idx = idx.astype(np.int32)
         self.grid_w = wts.astype(dtype)
+        from .features import a_weighting
+
+        self.a2_grid = (a_weighting(grid) ** 2).astype(dtype)
+        self.noise_a2 = ((2.0 / n_fft) * (a_weighting(freqs) ** 2) @ noise_weights(freqs)).astype(dtype)
+        self._k = np.arange(1, N_HARM + 1, dtype=dtype)
         self.dtype = dtype
+
+    def lock(self, pred: np.ndarray, b: dict):
+        """(``pred`` shifted per frame so its A-weighted loudness, computed analytically as
+        ``voice.analytic_loudness`` does, equals the frame's ``loud``, boost capped at
+        +20 dB; what ``lock_grad`` needs)."""
+        g = np.clip(np.rint(b["f0"][:, None] * self._k / self.GRID_HZ).astype(np.int64), 0, len(self.a2_grid) - 1)
+        ch = 0.5 * np.exp(2.0 * np.minimum(pred[:, :N_HARM], 5.0)) * b["hmask"] * self.a2_grid[g]
+        cn = np.exp(2.0 * np.minimum(pred[:, N_HARM:], 5.0)) * self.noise_a2
+        ms = ch.sum(axis=1) + cn.sum(axis=1) + 1e-30
+        lg = 0.5 * (b["loud"] * (math.log(10.0) / 10.0) - np.log(ms))
+        free = lg < _MAX_BOOST_LN
+        lg = np.minimum(lg, _MAX_BOOST_LN)
+        contrib = np.concatenate([ch, cn], axis=1) * (pred < 5.0) / ms[:, None]
+        return pred + lg[:, None].astype(pred.dtype), (contrib, free)
+
+    @staticmethod
+    def lock_grad(dlocked: np.ndarray, cache) -> np.ndarray:
+        """d loss / d pred from d loss / d locked: the shift lg = (L ln10/10 - ln ms) / 2
+        moves with pred_j by -contrib_j / ms (nothing where the boost cap holds it)."""
+        contrib, free = cache
+        total = dlocked.sum(axis=1) * free
+        return (dlocked - total[:, None] * contrib).astype(dlocked.dtype)
 
     def mel_power(self, pred: np.ndarray, hmask: np.ndarray, f0: np.ndarray):
         """(mel power (B, 64), harmonic powers (B, K), noise powers (B, B_n)) of absolute ln
