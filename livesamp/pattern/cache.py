@@ -5,6 +5,7 @@
 - A local pattern (`Pattern.is_local`: a query inside a span gives that span's haps cut to it)
   answers a query inside one cycle by cutting that cycle's haps, computed once (the last few
   cycles are kept): slice, chop and bind read their pattern a piece of a cycle at a time.
+  (Not across cycles: the cycles' cuts joined would hold the same haps in another order.)
 
 Either way the haps are the ones the pattern's own query gives, hap for hap, with the same value
 and context objects; any other query (across cycles, zero width, a cycle whose computation
