@@ -44,7 +44,7 @@ from .state import (C_FADE, C_MAXV, C_SMOOTH, K_ACTIVE, K_ENDED, K_HARD_STEALS, 
                     VF_LP1A, VF_LP1B, VF_LP2A, VF_LP2B, VF_LPG, VF_LPGT, VF_LPK, VF_RD,
                     VF_SEGLEN, VF_XHI, VF_XLO, VF_BP1A, VF_BP1B, VF_BP2A, VF_BP2B, VF_BPA0,
                     VF_BPB1, VF_BPB2, VF_COARSE, VF_CRUSH, VF_DELAY, VF_HOLDA, VF_HOLDB, VF_ROOM,
-                    VF_SHAPE, VF_VDRY, VF_VOW, VF_VOWS, VI_A, VI_CUT, VI_ENDREASON, VI_EVENT, VI_FILT,
+                    VF_SHAPE, VF_VOWS, VI_A, VI_CUT, VI_ENDREASON, VI_EVENT, VI_FILT,
                     VI_GATE, VI_INTERP, VI_LIFE, VI_LOOP, VI_NAT, VI_ORBIT, VI_R, VI_SAMPLE,
                     VI_SEQ, VI_SLOT, VI_START, VI_STATE, VI_STEREO, VI_LSLOT, VI_LSEQ, K_NLIST,
                     VI_KIND)
@@ -262,10 +262,9 @@ def _post_chain(v, vf, vi, s0, s1, o0, m, t0, stereo, smooth):
     filt = vi[v, VI_FILT]
     ok = True
     if filt & FX_VOWEL:
-        c = vf[v, VF_VOW:VF_VOW + 15]
-        ok = vowel_run(s0, o0, m, vf[v, VF_VDRY], c, vf[v, VF_VOWS:VF_VOWS + 10])
+        ok = vowel_run(s0, o0, m, vf, v, VF_VOWS)
         if stereo:
-            ok = vowel_run(s1, o0, m, vf[v, VF_VDRY], c, vf[v, VF_VOWS + 10:VF_VOWS + 20]) and ok
+            ok = vowel_run(s1, o0, m, vf, v, VF_VOWS + 10) and ok
     if filt & FX_SHAPE:
         shape_run(s0, o0, m, vf[v, VF_SHAPE])
         if stereo:
@@ -319,36 +318,35 @@ def _mix_out(v, vf, vi, s0, s1, b0, b1, o0, m, stereo, fxf, fxbuf, ob):
         return
     orb = vi[v, VI_ORBIT] % norb
     r = 1 + orb
-    row = fxbuf[orb]
     room = vf[v, VF_ROOM]
     dly = vf[v, VF_DELAY]
     if room > 0.0:
-        rv = row[np.int64(fxf[0, H_OFF_RV]) + ob:]
+        rv = np.int64(fxf[0, H_OFF_RV]) + ob        # offsets into the orbit's row, no views
         rl = np.float32(vf[v, VF_GL] * room)
         rr = np.float32(vf[v, VF_GR] * room)
         fxf[r, O_SENT_RV] = 1.0
         if stereo:
             for j in range(o0, o0 + m):
-                rv[j] += s0[j] * rl + s1[j] * rr
+                fxbuf[orb, rv + j] += s0[j] * rl + s1[j] * rr
         else:
             rg = rl + rr
             for j in range(o0, o0 + m):
-                rv[j] += s0[j] * rg
+                fxbuf[orb, rv + j] += s0[j] * rg
     if dly > 0.0:
-        dl = row[np.int64(fxf[0, H_OFF_DL]) + ob:]
-        dr = row[np.int64(fxf[0, H_OFF_DR]) + ob:]
+        dl = np.int64(fxf[0, H_OFF_DL]) + ob
+        dr = np.int64(fxf[0, H_OFF_DR]) + ob
         ql = np.float32(vf[v, VF_GL] * dly)
         qr = np.float32(vf[v, VF_GR] * dly)
         fxf[r, O_SENT_DL] = 1.0
         if stereo:
             for j in range(o0, o0 + m):
-                dl[j] += s0[j] * ql
-                dr[j] += s1[j] * qr
+                fxbuf[orb, dl + j] += s0[j] * ql
+                fxbuf[orb, dr + j] += s1[j] * qr
         else:
             for j in range(o0, o0 + m):
                 x = s0[j]
-                dl[j] += x * ql
-                dr[j] += x * qr
+                fxbuf[orb, dl + j] += x * ql
+                fxbuf[orb, dr + j] += x * qr
 
 
 @njit(cache=True, nogil=True)

@@ -102,8 +102,8 @@ def bpf_coefs(freq, rq, sr):
 
 
 @njit(cache=True, nogil=True)
-def vowel_coefs(vowel, resonance, sr, out):
-    """Fill ``out[0:15]`` with (gain * a0, b1, b2) of the five formant BPFs of vowel
+def vowel_coefs(vowel, resonance, sr, out, o):
+    """Fill ``out[o:o+15]`` with (gain * a0, b1, b2) of the five formant BPFs of vowel
     1..5 (a e i o u) and return the dry gain of dirt_vowel's cross-fade."""
     res = resonance if math.isfinite(resonance) else VOWEL_DEFAULT_RESONANCE
     res = _clamp(res, 0.0, 1.0)
@@ -118,9 +118,9 @@ def vowel_coefs(vowel, resonance, sr, out):
         amp = 10.0 ** (VOWEL_TABLE[k, i, 1] / 20.0) * amp_scale
         rq = (VOWEL_TABLE[k, i, 2] / f) / rq_div
         a0, b1, b2 = bpf_coefs(f, rq, sr)
-        out[3 * i] = a0 * amp * wet
-        out[3 * i + 1] = b1
-        out[3 * i + 2] = b2
+        out[o + 3 * i] = a0 * amp * wet
+        out[o + 3 * i + 1] = b1
+        out[o + 3 * i + 2] = b2
     return dry
 
 
@@ -153,7 +153,7 @@ def prepare_voicefx(row, sr, tf, ti):
         filt |= FX_COARSE
     vw = row[T_VOWEL]
     if math.isfinite(vw) and vw >= 1.0 and vw < 6.0:
-        tf[VF_VDRY] = vowel_coefs(np.int64(vw), row[T_RESONANCE], sr, tf[VF_VOW:VF_VOW + 15])
+        tf[VF_VDRY] = vowel_coefs(np.int64(vw), row[T_RESONANCE], sr, tf, VF_VOW)
         filt |= FX_VOWEL
     room = row[T_ROOM]
     dly = row[T_DELAY]
@@ -213,17 +213,21 @@ def coarse_run(buf, o0, m, t0, period, hold):
 
 
 @njit(cache=True, nogil=True)
-def vowel_run(buf, o0, m, dry, c, st):
-    """dirt_vowel on ``buf[o0:o0+m]``: five BPFs (coefficients ``c[0:15]``, gains in
-    the a0s) summed, plus ``dry`` times the input; ``st[0:10]`` holds the (y1, y2)
-    of each formant and is updated."""
-    a00, b10, b20 = c[0], c[1], c[2]
-    a01, b11, b21 = c[3], c[4], c[5]
-    a02, b12, b22 = c[6], c[7], c[8]
-    a03, b13, b23 = c[9], c[10], c[11]
-    a04, b14, b24 = c[12], c[13], c[14]
-    p0, q0, p1, q1, p2, q2 = st[0], st[1], st[2], st[3], st[4], st[5]
-    p3, q3, p4, q4 = st[6], st[7], st[8], st[9]
+def vowel_run(buf, o0, m, vf, v, so):
+    """dirt_vowel on ``buf[o0:o0+m]`` for voice ``v``: five BPFs (coefficients
+    ``vf[v, VF_VOW:VF_VOW+15]``, gains in the a0s) summed, plus ``vf[v, VF_VDRY]`` times
+    the input; ``vf[v, so:so+10]`` holds the (y1, y2) of each formant and is updated
+    (indices, not views: no reference counting). False if a state went non-finite."""
+    co = VF_VOW
+    dry = vf[v, VF_VDRY]
+    a00, b10, b20 = vf[v, co], vf[v, co + 1], vf[v, co + 2]
+    a01, b11, b21 = vf[v, co + 3], vf[v, co + 4], vf[v, co + 5]
+    a02, b12, b22 = vf[v, co + 6], vf[v, co + 7], vf[v, co + 8]
+    a03, b13, b23 = vf[v, co + 9], vf[v, co + 10], vf[v, co + 11]
+    a04, b14, b24 = vf[v, co + 12], vf[v, co + 13], vf[v, co + 14]
+    p0, q0, p1, q1 = vf[v, so], vf[v, so + 1], vf[v, so + 2], vf[v, so + 3]
+    p2, q2, p3, q3 = vf[v, so + 4], vf[v, so + 5], vf[v, so + 6], vf[v, so + 7]
+    p4, q4 = vf[v, so + 8], vf[v, so + 9]
     for j in range(o0, o0 + m):
         x = np.float64(buf[j])
         y0 = x + b10 * p0 + b20 * q0
@@ -244,15 +248,15 @@ def vowel_run(buf, o0, m, dry, c, st):
         q4 = p4
         p4 = y4
         buf[j] = np.float32(out)
-    st[0] = p0
-    st[1] = q0
-    st[2] = p1
-    st[3] = q1
-    st[4] = p2
-    st[5] = q2
-    st[6] = p3
-    st[7] = q3
-    st[8] = p4
-    st[9] = q4
+    vf[v, so] = p0
+    vf[v, so + 1] = q0
+    vf[v, so + 2] = p1
+    vf[v, so + 3] = q1
+    vf[v, so + 4] = p2
+    vf[v, so + 5] = q2
+    vf[v, so + 6] = p3
+    vf[v, so + 7] = q3
+    vf[v, so + 8] = p4
+    vf[v, so + 9] = q4
     return (math.isfinite(p0) and math.isfinite(p1) and math.isfinite(p2)
             and math.isfinite(p3) and math.isfinite(p4))
