@@ -79,11 +79,11 @@ def cycle_cached(pat: Pattern) -> Pattern:
         return pat
     period, uniform = per if per is not None else (0, False)
     raw = pat.query
-    memo: dict[int, tuple] = {}  # cycle (mod period, when periodic) -> (haps, cuttable)
+    memo: dict[int, list] = {}  # cycle (mod period, when periodic) -> [haps, cuttable]
     memo_controls = [None]
 
     def cycle(c: int, controls, state=None):
-        """(haps of cycle c, whether cuts may answer from them)."""
+        """[haps of cycle c, whether cuts may answer from them (None: not worked out yet)]."""
         if controls != memo_controls[0]:  # periodic patterns ignore controls; local ones may not
             memo.clear()
             memo_controls[0] = dict(controls)
@@ -94,7 +94,7 @@ def cycle_cached(pat: Pattern) -> Pattern:
             if state is None or r != c:
                 state = State(TimeSpan(_time(r, 1), _time(r + 1, 1)), controls)
             haps = raw(state)
-            entry = (haps, local and query_errors[0] == errors and _cuttable(haps))
+            entry = [haps, None if local and query_errors[0] == errors else False]
             if not period and len(memo) >= _KEEP_CYCLES:
                 try:  # the oldest cycle goes (another thread may be at it too)
                     memo.pop(next(iter(memo)), None)
@@ -111,13 +111,16 @@ def cycle_cached(pat: Pattern) -> Pattern:
         if period and c < 0 and not uniform:
             return raw(state)
         if bd == 1 and ed == 1 and en == bn + 1:  # one whole cycle
-            (haps, _), d = cycle(c, state.controls, state)
-            return list(haps) if d == 0 else shift_haps(haps, d)
+            entry, d = cycle(c, state.controls, state)
+            return list(entry[0]) if d == 0 else shift_haps(entry[0], d)
         if local and bn * ed < en * bd and en <= (c + 1) * ed:  # inside one cycle
             try:
-                (haps, cuttable), d = cycle(c, state.controls)
+                entry, d = cycle(c, state.controls)
             except Exception:  # noqa: BLE001 - the span's own query raises its own error
                 return raw(state)
+            haps, cuttable = entry
+            if cuttable is None:
+                cuttable = entry[1] = _cuttable(haps)
             if not cuttable:
                 return raw(state)
             if d == 0:
