@@ -104,7 +104,7 @@ def _lrelu(a, slope):
 
 
 def _dlrelu(a, g, slope):
-    return g * np.where(a > 0, a.dtype.type(1.0), a.dtype.type(slope))
+    return np.where(a > 0, g, g * slope)
 
 
 def encode(p: dict, x: np.ndarray, slope: float = 0.01):
@@ -168,12 +168,8 @@ def loss_and_grads(p: dict, b: dict, eps: np.ndarray, cfg: Config, mel_proj=None
     terms = {"controls": l_ctrl}
     total = l_ctrl
     if mel_proj is not None and cfg.mel_weight > 0:
-        if cfg.lock_loss:   # the spectrum as it plays with follow on: after the loudness lock
-            locked, cache = mel_proj.lock(pred, b)
-            l_mel, dlocked = mel_proj.loss(locked, b, cfg.mel_weight)
-            dpred_mel = mel_proj.lock_grad(dlocked, cache)
-        else:
-            l_mel, dpred_mel = mel_proj.loss(pred, b, cfg.mel_weight)
+        # the spectrum as it plays with follow on (lock_loss): after the loudness lock
+        l_mel, dpred_mel = mel_proj.loss(pred, b, cfg.mel_weight, cfg.lock_loss)
         terms["spectrum"] = l_mel
         total += l_mel
         dpred = dpred + dpred_mel
@@ -264,53 +260,47 @@ class MelProjection:
         self._k = np.arange(1, N_HARM + 1, dtype=dtype)
         self.dtype = dtype
 
-    def lock(self, pred: np.ndarray, b: dict):
-        """(``pred`` shifted per frame so its A-weighted loudness, computed analytically as
-        ``voice.analytic_loudness`` does, equals the frame's ``loud``, boost capped at
-        +20 dB; what ``lock_grad`` needs)."""
-        g = np.clip(np.rint(b["f0"][:, None] * self._k / self.GRID_HZ).astype(np.int64), 0, len(self.a2_grid) - 1)
-        ch = 0.5 * np.exp(2.0 * np.minimum(pred[:, :N_HARM], 5.0)) * b["hmask"] * self.a2_grid[g]
-        cn = np.exp(2.0 * np.minimum(pred[:, N_HARM:], 5.0)) * self.noise_a2
-        ms = ch.sum(axis=1) + cn.sum(axis=1) + 1e-30
-        lg = 0.5 * (b["loud"] * (math.log(10.0) / 10.0) - np.log(ms))
-        free = lg < _MAX_BOOST_LN
-        lg = np.minimum(lg, _MAX_BOOST_LN)
-        contrib = np.concatenate([ch, cn], axis=1) * (pred < 5.0) / ms[:, None]
-        return pred + lg[:, None].astype(pred.dtype), (contrib, free)
-
-    @staticmethod
-    def lock_grad(dlocked: np.ndarray, cache) -> np.ndarray:
-        """d loss / d pred from d loss / d locked: the shift lg = (L ln10/10 - ln ms) / 2
-        moves with pred_j by -contrib_j / ms (nothing where the boost cap holds it)."""
-        contrib, free = cache
-        total = dlocked.sum(axis=1) * free
-        return (dlocked - total[:, None] * contrib).astype(dlocked.dtype)
-
-    def mel_power(self, pred: np.ndarray, hmask: np.ndarray, f0: np.ndarray):
-        """(mel power (B, 64), harmonic powers (B, K), noise powers (B, B_n)) of absolute ln
-        amplitudes ``pred`` (B, N_OUT) at pitches ``f0`` (B,)."""
-        ph = 0.5 * np.exp(2.0 * np.minimum(pred[:, :N_HARM], 5.0)) * hmask
-        pn = np.exp(2.0 * np.minimum(pred[:, N_HARM:], 5.0))
-        mel = K.harm_mel(ph, f0, self.grid_idx, self.grid_w, self.GRID_HZ, N_MEL_LOSS)
-        mel += pn @ self.noise_mel
-        return mel, ph, pn
-
-    def loss(self, pred: np.ndarray, b: dict, weight: float):
-        """(weighted loss, d loss / d pred) of the spectral term."""
+    def loss(self, pred: np.ndarray, b: dict, weight: float, lock: bool = True):
+        """(weighted loss, d loss / d pred) of the spectral term; ``lock``: of the controls
+        after the loudness lock (each frame shifted by lg so that its A-weighted loudness,
+        computed as ``voice.analytic_loudness`` does, is the frame's ``loud``; boost capped
+        at +20 dB)."""
         dt = pred.dtype
-        mel, ph, pn = self.mel_power(pred, b["hmask"], b["f0"])
-        db = 10.0 * np.log10(mel + 1e-12)
-        dbc = np.maximum(db, MEL_FLOOR_DB)
-        tc = np.maximum(b["mel"], MEL_FLOOR_DB)
-        e = (dbc - tc) / 10.0
+        nb = pred.shape[0]
+        e10 = math.exp(10.0)
+        below = pred < 5.0
+        power = np.exp(2.0 * np.minimum(pred, 5.0))          # amplitude^2, capped at e^10
+        power[:, :N_HARM] *= 0.5 * b["hmask"]                 # a sine's mean square is a^2 / 2
+        if lock:
+            g = np.clip(np.rint(b["f0"][:, None] * self._k / self.GRID_HZ).astype(np.int64), 0, len(self.a2_grid) - 1)
+            contrib = np.empty_like(power)
+            contrib[:, :N_HARM] = power[:, :N_HARM] * self.a2_grid[g]
+            contrib[:, N_HARM:] = power[:, N_HARM:] * self.noise_a2
+            contrib *= below
+            ms = contrib.sum(axis=1) + 1e-30
+            lg = 0.5 * (b["loud"] * (math.log(10.0) / 10.0) - np.log(ms))
+            free = lg < _MAX_BOOST_LN
+            scale = np.exp(2.0 * np.minimum(lg, _MAX_BOOST_LN))[:, None]
+            raw = power * scale
+            power = np.minimum(raw, e10)
+            below = raw < e10
+        ph, pn = power[:, :N_HARM], power[:, N_HARM:]
+        mel = K.harm_mel(ph, b["f0"], self.grid_idx, self.grid_w, self.GRID_HZ, N_MEL_LOSS)
+        mel += pn @ self.noise_mel
+        mel += 1e-12
+        db = 10.0 * np.log10(mel)
+        above = db > MEL_FLOOR_DB
+        e = (np.where(above, db, MEL_FLOOR_DB) - np.maximum(b["mel"], MEL_FLOOR_DB)) / 10.0
         n = e.size
         loss = weight * float(np.vdot(e, e)) / n
-        # d/d mel: 2 e / 10 * 10 / (ln10 * mel), only where above the floor
-        dmel = ((weight * 2.0 / (n * math.log(10.0))) * e * (db > MEL_FLOOR_DB) / (mel + 1e-12)).astype(dt)
-        dph = K.harm_mel_grad(dmel, b["f0"], ph, self.grid_idx, self.grid_w, self.GRID_HZ)
-        dpn = dmel @ self.noise_mel.T
-        dpred = np.concatenate([dph * 2.0 * ph * (pred[:, :N_HARM] < 5.0),
-                                dpn * 2.0 * pn * (pred[:, N_HARM:] < 5.0)], axis=1)
+        dmel = ((weight * 2.0 / (n * math.log(10.0))) * e * above / mel).astype(dt)
+        dpow = np.empty((nb, N_OUT), dt)
+        dpow[:, :N_HARM] = K.harm_mel_grad(dmel, b["f0"], ph, self.grid_idx, self.grid_w, self.GRID_HZ)
+        dpow[:, N_HARM:] = dmel @ self.noise_mel.T
+        dpred = dpow * 2.0 * power * below            # d power / d ln amplitude = 2 power
+        if lock:   # through the shift: d lg / d pred_j = -contrib_j / ms
+            total = dpred.sum(axis=1) * free
+            dpred -= total[:, None] * (contrib / ms[:, None])
         return loss, dpred.astype(dt)
 
 
