@@ -65,16 +65,38 @@ def _join_local(outer: Pattern, inner_of, const_inner=None) -> bool:
     if const_inner is not None:
         return const_inner().is_local()
     per = outer.period()
-    if per is None:
+    values = None if per is None else _period_values(outer, per[0])
+    if values is None:
         return False
-    haps = outer.query(State(TimeSpan(Time(0), Time(per[0]))))
-    if len(haps) > _MAX_ENUM_HAPS:
-        return False
-    for h in haps:
-        inner = inner_of(h.value)
+    for value in values:
+        inner = inner_of(value)
         if not isinstance(inner, Pattern) or not inner.is_local():
             return False
     return True
+
+
+def _period_values(outer: Pattern, period: int):
+    """The values of a periodic pattern's haps over one period (cycles 0 .. period-1), each
+    distinct one once (hashable ones by type and value); None past _MAX_ENUM_HAPS haps."""
+    values, seen, count = [], set(), 0
+    for c in range(period):
+        haps = outer.query(State(TimeSpan(_time(c, 1), _time(c + 1, 1))))
+        count += len(haps)
+        if count > _MAX_ENUM_HAPS:
+            return None
+        for h in haps:
+            v = h.value
+            try:
+                if type(v) is float and v == 0:
+                    raise TypeError  # (0.0 and -0.0: equal keys, maybe different patterns)
+                key = (type(v), v)
+                if key in seen:
+                    continue
+                seen.add(key)
+            except TypeError:  # unhashable: kept as is
+                pass
+            values.append(v)
+    return values
 
 
 def _identity(x):
@@ -135,11 +157,11 @@ def _join_period(outer: Pattern, inner_of, need_uniform: bool = False):
     if per is None:
         return None
     total, uniform = per
-    haps = outer.query(State(TimeSpan(Time(0), Time(total))))
-    if len(haps) > _MAX_ENUM_HAPS:
+    values = _period_values(outer, total)
+    if values is None:
         return None
-    for h in haps:
-        inner = inner_of(h.value)
+    for value in values:
+        inner = inner_of(value)
         if not isinstance(inner, Pattern):
             return None
         ip = inner.period()
