@@ -482,3 +482,47 @@ def outcome2(pat, b, e):
         return [key(h) for h in pat.query_arc(b, e)]  # (in order)
     except Exception as err:  # noqa: BLE001 - the same error, message included
         return repr(err)
+
+
+# -- the claims the memo relies on, over the conformance corpora ---------------------------------
+
+def _corpus_expressions():
+    import json
+
+    from conftest import SHARED
+
+    folder = SHARED / "conformance"
+    exprs = []
+    if (folder / "fn_public.jsonl").exists():
+        exprs += [json.loads(line)["py"] for line in open(folder / "fn_public.jsonl")]
+    if (folder / "mini_public.jsonl").exists():
+        exprs += ["mini(%s)" % json.dumps(json.loads(line)["mini"]) for line in open(folder / "mini_public.jsonl")]
+    return exprs
+
+
+def test_periods_and_locality_hold_over_the_corpora():
+    exprs = _corpus_expressions()
+    if not exprs:
+        pytest.skip("shared conformance corpora not found")
+    checked = 0
+    for expr in exprs:
+        try:
+            pat = build(expr, cached=False)
+        except Exception:  # noqa: BLE001 - construct errors are the corpus's business
+            continue
+        per, local = pat.period(), pat.is_local()
+        for c in (0, 1, 2, 5, 301):
+            try:
+                cycle = pat.query_arc(c, c + 1)
+            except Exception:  # noqa: BLE001
+                continue
+            if per is not None:
+                r = c % per[0]
+                assert [key(h, c - r) for h in pat.query_arc(r, r + 1)] == [key(h) for h in cycle], expr
+            if local:
+                assert all(h.whole is not None for h in cycle), expr
+                for k in builtins.range(5):
+                    b, e = c + Fraction(k, 5), c + Fraction(k + 1, 5)
+                    assert exact(pat, b, e) == _cut_reference(cycle, b, e), (expr, b)
+            checked += 1
+    assert checked > 1000
