@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from functools import reduce
 
-from .hap import Hap, _after_empty, combine_contexts, reflect_haps, shift_haps
+from .hap import Hap, _after_empty, combine_contexts, shift_haps
 from .time import (Fraction, Time, TimeSpan, _new, _ratio, _scale_span, _shift_span, _span, _time, cycle_pos,
                    sam, to_fraction)
 

@@ -30,7 +30,6 @@ import re
 from ..core import _MISSING, Pattern, _same_period, fastcat, pure, reify, silence, stack, stepcat
 from ..core import _memo_by_value, early_prim, fast_prim, lcm_steps, query_errors, sequence
 from ..euclid import _bjorklund_step
-from ..hap import Hap
 from ..registry import curry
 from ..signal import rand, rand_at
 from ..time import Fraction, TimeSpan, to_fraction
