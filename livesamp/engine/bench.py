@@ -12,7 +12,9 @@ output, equal-power pan. W1: each grain is one single-grain trigger (kind 1, den
 0): 50 ms, periodic Hann, linear interpolation, amp 1/sqrt(N), equal-power pan. The
 master bus is bypassed (``Engine(protect=False)``) because the jobs have no clipping
 stage. Triggers are pushed as a scheduler would, a little ahead of the render
-(``FEED_S``). ``--time`` prints kernel seconds and samples per CPU second to stderr.
+(``FEED_S``); ``$LIVESAMP_BENCH_BLOCK`` sets ``Engine(block=...)`` (default 256; the output
+does not depend on it). ``--time`` prints kernel seconds and samples per CPU second to
+stderr.
 """
 from __future__ import annotations
 
@@ -25,11 +27,12 @@ import time
 import numpy as np
 
 from .engine import Engine
-from .layout import INTERP_LINEAR, KIND_GRAIN, TRIGGER_WIDTH, trigger_rows
+from .layout import INTERP_LINEAR, KIND_GRAIN, trigger_rows
 
 __all__ = ["w1_triggers", "w2_triggers", "main"]
 
 FEED_S = 0.1        # triggers are pushed this far ahead of the render, in steps this long
+BLOCK = int(os.environ.get("LIVESAMP_BENCH_BLOCK", "256"))
 
 
 def _workload(peers: str):
@@ -90,15 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     # the ring holds what is pushed ahead: two feed steps of triggers
     per_step = (20 * p if kind == "w1" else p) * FEED_S
     ring = 1 << max(12, int(math.ceil(math.log2(4 * per_step + 16))))
-    eng = Engine(W.SR, max_voices=max_voices, block=256, ring_capacity=ring,
+    eng = Engine(W.SR, max_voices=max_voices, block=BLOCK, ring_capacity=ring,
                  sample_capacity_frames=len(src) + 64, protect=False, max_grains=max_grains)
     eng.add_sample(src)
-    if kind == "w2":
-        rows = w2_triggers(ev, amp, W.SR, len(src), W.W2_VOICE_FRAMES, W.W2_FADE_FRAMES)
-    elif kind == "w1":
-        rows = w1_triggers(ev, amp, W.SR, len(src), W.W1_GRAIN_FRAMES)
-    else:
-        rows = np.zeros((0, TRIGGER_WIDTH))
+    onsets = ev["onset"] if ev is not None else np.zeros(0, np.int64)
+
+    def rows(lo: int, hi: int) -> np.ndarray:      # trigger rows of events lo..hi-1
+        part = {k: v[lo:hi] for k, v in ev.items()}
+        if kind == "w2":
+            return w2_triggers(part, amp, W.SR, len(src), W.W2_VOICE_FRAMES, W.W2_FADE_FRAMES)
+        return w1_triggers(part, amp, W.SR, len(src), W.W1_GRAIN_FRAMES)
+
     eng.render(0)   # load the kernel
     c0 = time.process_time()
     t0 = time.perf_counter()
@@ -106,10 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     pushed = 0
     for a in range(0, W.OUT_FRAMES, step):
         b = min(W.OUT_FRAMES, a + step)
-        # feed the ring as a scheduler would: triggers up to one step ahead
-        hi = int(np.searchsorted(rows[:, 0], b + step)) if len(rows) else 0
-        while pushed < hi:
-            pushed += eng.push(rows[pushed:hi])
+        # feed the ring as a scheduler would: triggers up to one step ahead, packed
+        # when they are pushed
+        hi = int(np.searchsorted(onsets, b + step))
+        if hi > pushed:
+            batch = rows(pushed, hi)
+            done = 0
+            while done < len(batch):
+                done += eng.push(batch[done:])
+            pushed = hi
         out[a:b] = eng.render(b - a)
     cpu = time.process_time() - c0
     wall = time.perf_counter() - t0

@@ -64,7 +64,7 @@ def _reject(row, frame, reason, cnt, nbuf, nidx):
                   _id(row[T_SAMPLE]), _id(row[T_SLOT]), -1.0, np.float64(reason), 0.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)    # no refcounts: ~40 atomics per trigger
 def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_meta, cfg,
                    cnt, nbuf, nidx, scratch, bus, fxf, fxbuf, gf, gi):
     """Start one trigger of the block ``[bs, ...)`` at its frame ``f`` (``bs`` if that is

@@ -211,9 +211,10 @@ class EngineState:
         self.scratch = np.zeros((2, MAX_BLOCK), np.float32)
         self.bus = np.zeros((2, MAX_BLOCK), np.float32)
         # granular: grain pool (kernels/grains.py owns the layout)
-        from .kernels.grains import NGF, NGI
-        self.gf = touched_zeros((max_grains, NGF), np.float64)
-        self.gi = touched_zeros((max_grains, NGI), np.int64)
+        from .kernels.grains import grain_shapes
+        gf_shape, gi_shape = grain_shapes(max_grains)
+        self.gf = touched_zeros(gf_shape, np.float64)
+        self.gi = touched_zeros(gi_shape, np.int64)
         # per-orbit effects: parameters/state and float32 buffers (kernels/orbits.py)
         self.fx_config = dict(n_orbits=orbits, sr=sr, max_delay_s=max_delay_s, block=MAX_BLOCK,
                               glide_s=fx_glide_s, delay_glide_s=delay_glide_s)

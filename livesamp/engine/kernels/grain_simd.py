@@ -38,7 +38,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["SIMD", "grain_span", "HANN_POLY", "EXP2_POLY", "ENV_HANN", "ENV_TUKEY",
+__all__ = ["SIMD", "grain_span", "env_fill", "HANN_POLY", "EXP2_POLY", "ENV_HANN", "ENV_TUKEY",
            "ENV_EXPODEC", "ENV_REXPODEC", "EXPO_K"]
 
 ENV_HANN = 0
@@ -69,6 +69,7 @@ HANN_POLY = tuple(float(c) for c in np.polynomial.polynomial.polyfit(
 _F = 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, 20001))
 EXP2_POLY = tuple(float(c) for c in _fit(np.exp2, _F, 6))
 
+LANE_FRAC = 26                     # lane positions: 6.26 fixed point past the chunk's base
 _F32 = ir.FloatType()
 _I32 = ir.IntType(32)
 _I64 = ir.IntType(64)
@@ -153,96 +154,170 @@ class _Ops:
         return b.fmul(b.fsub(e, _vc(0.001)), _vc(1.0 / 0.999))
 
 
-def _variant_body(ctx, b, ops, cubic, stereo, env_kind, a):
-    """The chunk loop of one (interpolation, channels, envelope) variant."""
-    kv = ir.Constant(_V8F, [float(k) for k in range(8)])
+def _env_at(b, ops, env_kind, a, tq):
+    """The envelope at grain times ``tq + k`` (tq: float32, integer-valued)."""
+    t = b.fadd(_splat(b, tq), ir.Constant(_V8F, [float(k) for k in range(8)]))
+    return ops.env(env_kind, b.fmul(t, _splat(b, a["invl"])))
+
+
+def _chunk(b, ops, cubic, stereo, env_kind, a, base, d0, tq, off, lo, hi, env=None):
+    """One chunk: lane positions past ``base`` in 6.26 fixed point, ``d0 + rk`` (``rk``
+    = lane x rate), taps, envelope at grain times ``tq + k`` (or ``env``, the same
+    values from the grain's table), added to the destinations at element ``off``
+    (lanes ``lo..hi-1`` only, or all 8 if ``lo`` is None)."""
+    pos = b.add(_splat(b, d0, _V8I), a["rk"])
+    # a lane exactly on the base can come out a few 2^-26 below it (the lane rate is
+    # truncated): clamp at 0 (lanes the grain does not cover are masked anyway)
+    pos = b.select(b.icmp_signed("<", pos, _vc(0, _V8I)), _vc(0, _V8I), pos)
+    idx = b.ashr(pos, _vc(LANE_FRAC, _V8I))
+    f = b.fmul(b.sitofp(b.and_(pos, _vc((1 << LANE_FRAC) - 1, _V8I)), _V8F),
+               _vc(2.0 ** -LANE_FRAC))
+    upper = b.icmp_signed(">", idx, _vc(7, _V8I))
+    if env is None:
+        env = _env_at(b, ops, env_kind, a, tq)
+    outs = []
+    for src in ((a["s0"], a["s1"]) if stereo else (a["s0"],)):
+        ys = []
+        for d in ((-1, 0, 1, 2) if cubic else (0, 1)):
+            p_lo = b.gep(src, [b.add(base, ir.Constant(_I64, d))])
+            p_hi = b.gep(src, [b.add(base, ir.Constant(_I64, d + 8))])
+            w_lo = b.load(b.bitcast(p_lo, _V8F.as_pointer()), align=4)
+            w_hi = b.load(b.bitcast(p_hi, _V8F.as_pointer()), align=4)
+            ys.append(b.select(upper, b.call(ops._perm, [w_hi, idx]),
+                               b.call(ops._perm, [w_lo, idx])))
+        if cubic:
+            y0, y1, y2, y3 = ys
+            h = _vc(0.5)
+            c1 = b.fmul(h, b.fsub(y2, y0))
+            c2 = b.fsub(b.fadd(b.fsub(y0, b.fmul(_vc(2.5), y1)), b.fmul(_vc(2.0), y2)),
+                        b.fmul(h, y3))
+            c3 = b.fadd(b.fmul(h, b.fsub(y3, y0)), b.fmul(_vc(1.5), b.fsub(y1, y2)))
+            y = ops.fma(ops.fma(ops.fma(c3, f, c2), f, c1), f, y1)
+        else:
+            y0, y1 = ys
+            y = ops.fma(f, b.fsub(y1, y0), y0)
+        outs.append(b.fmul(y, env))
+    if not stereo:
+        outs.append(outs[0])
+    dests = [b.bitcast(b.gep(a["d0"], [off]), _V8F.as_pointer()),
+             b.bitcast(b.gep(a["d1"], [off]), _V8F.as_pointer())]
+    gains = (_splat(b, a["gl"]), _splat(b, a["gr"]))
+    if lo is None:
+        for dst, g, y in zip(dests, gains, outs):
+            b.store(ops.fma(y, g, b.load(dst, align=4)), dst, align=4)
+        return
     klane = ir.Constant(_V8L, list(range(8)))
-    seven = _vc(7, _V8I)
-    zero64 = ir.Constant(_I64, 0)
-    eight = ir.Constant(_I64, 8)
-    scale = ir.Constant(_F32, 2.0 ** -32)
-    taps = (-1, 0, 1, 2) if cubic else (0, 1)
-    srcs = (a["s0"], a["s1"]) if stereo else (a["s0"],)
-    count = b.sub(a["q1"], a["q0"])
-    with cgutils.for_range(b, count) as loop:
-        q = b.add(a["q0"], loop.index)
-        f0 = b.shl(q, ir.Constant(_I64, 3))                 # first frame of the chunk
-        t0 = b.sub(f0, a["S"])                              # grain time of lane 0
-        neg_t0 = b.sub(zero64, t0)
-        gv0 = _imax(b, zero64, neg_t0)                      # lanes the grain covers
-        gv1 = _imin(b, eight, b.sub(a["L"], t0))
-        lo = _imax(b, gv0, b.sub(a["bs"], f0))              # ... and the block
-        hi = _imin(b, gv1, b.sub(b.add(a["bs"], a["n"]), f0))
-        x0 = b.add(a["P0"], b.mul(a["R"], t0))
-        xa = b.add(x0, b.mul(a["R"], gv0))
-        xb = b.add(x0, b.mul(a["R"], b.sub(gv1, ir.Constant(_I64, 1))))
-        base = b.ashr(_imin(b, xa, xb), ir.Constant(_I64, 32))
-        fr = b.fmul(b.sitofp(b.sub(x0, b.shl(base, ir.Constant(_I64, 32))), _F32), scale)
-        xr = ops.fma(_splat(b, a["r32"]), kv, _splat(b, fr))
-        idx = b.fptosi(xr, _V8I)
-        f = b.fsub(xr, b.sitofp(idx, _V8F))
-        upper = b.icmp_signed(">", idx, seven)
-        t = b.fadd(_splat(b, b.sitofp(t0, _F32)), kv)
-        env = ops.env(env_kind, b.fmul(t, _splat(b, a["invl"])))
-        outs = []
-        for src in srcs:
-            ys = []
-            for d in taps:
-                p_lo = b.gep(src, [b.add(base, ir.Constant(_I64, d))])
-                p_hi = b.gep(src, [b.add(base, ir.Constant(_I64, d + 8))])
-                w_lo = b.load(b.bitcast(p_lo, _V8F.as_pointer()), align=4)
-                w_hi = b.load(b.bitcast(p_hi, _V8F.as_pointer()), align=4)
-                ys.append(b.select(upper, b.call(ops._perm, [w_hi, idx]),
-                                   b.call(ops._perm, [w_lo, idx])))
-            if cubic:
-                y0, y1, y2, y3 = ys
-                h = _vc(0.5)
-                c1 = b.fmul(h, b.fsub(y2, y0))
-                c2 = b.fsub(b.fadd(b.fsub(y0, b.fmul(_vc(2.5), y1)), b.fmul(_vc(2.0), y2)),
-                            b.fmul(h, y3))
-                c3 = b.fadd(b.fmul(h, b.fsub(y3, y0)), b.fmul(_vc(1.5), b.fsub(y1, y2)))
-                s = ops.fma(ops.fma(ops.fma(c3, f, c2), f, c1), f, y1)
-            else:
-                y0, y1 = ys
-                s = ops.fma(f, b.fsub(y1, y0), y0)
-            outs.append(b.fmul(s, env))
-        if not stereo:
-            outs.append(outs[0])
-        off = b.sub(f0, a["bs"])
-        dests = [b.bitcast(b.gep(a["d0"], [off]), _V8F.as_pointer()),
-                 b.bitcast(b.gep(a["d1"], [off]), _V8F.as_pointer())]
-        gains = (_splat(b, a["gl"]), _splat(b, a["gr"]))
-        full = b.and_(b.icmp_signed("==", lo, zero64), b.icmp_signed("==", hi, eight))
-        with b.if_else(full) as (whole, part):
-            with whole:
-                for dst, g, y in zip(dests, gains, outs):
-                    b.store(ops.fma(y, g, b.load(dst, align=4)), dst, align=4)
-            with part:
-                mask = b.and_(b.icmp_signed(">=", klane, _splat(b, lo, _V8L)),
-                              b.icmp_signed("<", klane, _splat(b, hi, _V8L)))
-                al = ir.Constant(_I32, 4)
-                for dst, g, y in zip(dests, gains, outs):
-                    acc = b.call(ops.mload, [dst, al, mask, _vc(0.0)])
-                    b.call(ops.mstore, [ops.fma(y, g, acc), dst, al, mask])
+    mask = b.and_(b.icmp_signed(">=", klane, _splat(b, lo, _V8L)),
+                  b.icmp_signed("<", klane, _splat(b, hi, _V8L)))
+    al = ir.Constant(_I32, 4)
+    for dst, g, y in zip(dests, gains, outs):
+        acc = b.call(ops.mload, [dst, al, mask, _vc(0.0)])
+        b.call(ops.mstore, [ops.fma(y, g, acc), dst, al, mask])
 
 
-_ARGS = ("s0", "s1", "d0", "d1", "variant", "q0", "q1", "S", "bs", "n", "L", "P0", "R",
-         "r32", "invl", "gl", "gr")
+def _lane0(b, x, base):
+    """Lane 0's position ``x`` (32.32 fixed point) past ``base``, in 6.26 fixed point."""
+    d = b.ashr(b.sub(x, b.shl(base, ir.Constant(_I64, 32))), ir.Constant(_I64, 32 - LANE_FRAC))
+    return b.trunc(d, _I32)
+
+
+def _fixed_base(b, x, R, gv0, gv1):
+    """floor of the smallest position among lanes gv0..gv1-1, and lane 0's position
+    relative to it."""
+    xa = b.add(x, b.mul(R, gv0))
+    xb = b.add(x, b.mul(R, b.sub(gv1, ir.Constant(_I64, 1))))
+    base = b.ashr(_imin(b, xa, xb), ir.Constant(_I64, 32))
+    return base, _lane0(b, x, base)
+
+
+def _variant_body(b, ops, cubic, stereo, env_kind, a):
+    """Frames ``a .. b-1`` of one grain, one (interpolation, channels, envelope) variant:
+    the chunks wholly inside, then the (at most two) partial chunks at the ends. A
+    chunk's values do not depend on which of the two loops renders it."""
+    i64 = lambda v: ir.Constant(_I64, v)
+    fa, fb, S = a["a"], a["b"], a["S"]
+    qi0 = b.ashr(b.add(fa, i64(7)), i64(3))          # chunks wholly inside [a, b)
+    qi1 = b.ashr(fb, i64(3))
+    q0 = b.ashr(fa, i64(3))
+    q1 = b.ashr(b.add(fb, i64(7)), i64(3))
+    inner = _imax(b, i64(0), b.sub(qi1, qi0))
+    # interior: all 8 lanes inside the grain and the range; position X += 8 R per chunk
+    f_first = b.shl(qi0, i64(3))
+    t_first = b.sub(f_first, S)
+    x_first = b.add(a["P0"], b.mul(a["R"], t_first))
+    x_low = b.select(b.icmp_signed("<", a["R"], i64(0)), b.mul(a["R"], i64(7)), i64(0))
+    r8 = b.mul(a["R"], i64(8))
+    lane_r = b.trunc(b.ashr(a["R"], i64(32 - LANE_FRAC)), _I32)
+    a["rk"] = b.mul(_splat(b, lane_r, _V8I), ir.Constant(_V8I, list(range(8))))
+    tab = b.bitcast(a["tab"], _F32.as_pointer())
+
+    def interior(j, table):
+        x = b.add(x_first, b.mul(r8, j))
+        base = b.ashr(b.add(x, x_low), i64(32))
+        fr = _lane0(b, x, base)
+        t0 = b.add(t_first, b.shl(j, i64(3)))
+        off = b.sub(b.add(f_first, b.shl(j, i64(3))), a["fa"])
+        env = None
+        if table:
+            ptr = b.gep(tab, [b.add(a["toff"], t0)])
+            env = b.load(b.bitcast(ptr, _V8F.as_pointer()), align=4)
+        _chunk(b, ops, cubic, stereo, env_kind, a, base, fr, b.sitofp(t0, _F32), off, None,
+               None, env)
+
+    # the envelope from the grain's table (a cache of the very same float32 values)
+    # or computed in the lanes
+    with b.if_else(b.icmp_signed(">=", a["toff"], i64(0))) as (has_table, no_table):
+        with has_table:
+            with cgutils.for_range(b, inner) as loop:
+                interior(loop.index, True)
+        with no_table:
+            with cgutils.for_range(b, inner) as loop:
+                interior(loop.index, False)
+    # the partial chunks: the first if a is not on the grid, the last if b is not
+    first_edge = b.icmp_signed("<", q0, qi0)
+    last_q = b.sub(q1, i64(1))
+    last_edge = b.and_(b.icmp_signed(">=", last_q, qi1),
+                       b.or_(b.icmp_signed("!=", last_q, q0), b.not_(first_edge)))
+    with cgutils.for_range(b, i64(2)) as loop:
+        second = b.icmp_signed("==", loop.index, i64(1))
+        q = b.select(second, last_q, q0)
+        go = b.select(second, last_edge, first_edge)
+        with b.if_then(go):
+            f0 = b.shl(q, i64(3))
+            t0 = b.sub(f0, S)
+            gv0 = _imax(b, i64(0), b.sub(i64(0), t0))       # lanes the grain covers
+            gv1 = _imin(b, i64(8), b.sub(a["L"], t0))
+            lo = _imax(b, i64(0), b.sub(fa, f0))            # lanes of [a, b)
+            hi = _imin(b, i64(8), b.sub(fb, f0))
+            x0 = b.add(a["P0"], b.mul(a["R"], t0))
+            base, fr = _fixed_base(b, x0, a["R"], gv0, gv1)
+            _chunk(b, ops, cubic, stereo, env_kind, a, base, fr, b.sitofp(t0, _F32),
+                   b.sub(f0, a["fa"]), lo, hi)
+
+
+_ARGS = ("s0", "s1", "d0", "d1", "tab", "toff", "variant", "a", "b", "fa", "S", "L", "P0",
+         "R", "invl", "gl", "gr")
 
 
 @intrinsic
-def grain_span(typingctx, s0_t, s1_t, d0_t, d1_t, variant_t, q0_t, q1_t, S_t, bs_t, n_t,
-               L_t, P0_t, R_t, r32_t, invl_t, gl_t, gr_t):
-    """Add a grain to ``d0``/``d1`` (float32, element 0 = stream frame ``bs``, ``n``
-    frames) over chunks ``q0 <= q < q1``. ``variant = cubic + 2 stereo + 4 env``."""
+def grain_span(typingctx, s0_t, s1_t, d0_t, d1_t, tab_t, toff_t, variant_t, a_t, b_t, fa_t,
+               S_t, L_t, P0_t, R_t, invl_t, gl_t, gr_t):
+    """Add stream frames ``a .. b-1`` of a grain (inside its life) to ``d0``/``d1``
+    (float32, element 0 = stream frame ``fa``). The grain: start frame ``S``, length
+    ``L``, fixed-point position ``P0`` and rate ``R``, ``1/L``, gains; its envelope
+    table at float32 element ``toff`` of ``tab`` (a float64 array viewed as float32;
+    -1: none). ``variant = cubic + 2 stereo + 4 envelope``."""
     for arr in (s0_t, s1_t, d0_t, d1_t):
         if not (isinstance(arr, types.Array) and arr.dtype == types.float32
                 and arr.ndim == 1):
             return None
+    if not (isinstance(tab_t, types.Array) and tab_t.dtype == types.float64
+            and tab_t.layout == "C"):
+        return None
     i64 = types.int64
     f32 = types.float32
-    sig = types.void(s0_t, s1_t, d0_t, d1_t, i64, i64, i64, i64, i64, i64, i64, i64, i64,
-                     f32, f32, f32, f32)
+    sig = types.void(s0_t, s1_t, d0_t, d1_t, tab_t, i64, i64, i64, i64, i64, i64, i64, i64, i64,
+                     f32, f32, f32)
 
     def codegen(context, b, signature, args):
         a = {}
@@ -256,7 +331,37 @@ def grain_span(typingctx, s0_t, s1_t, d0_t, d1_t, variant_t, q0_t, q1_t, S_t, bs
             cubic, stereo, env_kind = bool(variant & 1), bool(variant & 2), variant >> 2
             hit = b.icmp_signed("==", a["variant"], ir.Constant(_I64, variant))
             with b.if_then(hit):
-                _variant_body(context, b, ops, cubic, stereo, env_kind, a)
+                _variant_body(b, ops, cubic, stereo, env_kind, a)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def env_fill(typingctx, tab_t, toff_t, kind_t, L_t, invl_t):
+    """Write the envelope ``kind`` of a grain of ``L`` frames (``invl`` = float32 1/L)
+    into ``tab`` (float64 array viewed as float32) from element ``toff``: the values
+    the lanes compute, for grain times 0 .. ceil(L/8)*8 - 1."""
+    if not (isinstance(tab_t, types.Array) and tab_t.dtype == types.float64
+            and tab_t.layout == "C"):
+        return None
+    sig = types.void(tab_t, types.int64, types.int64, types.int64, types.float32)
+
+    def codegen(context, b, signature, args):
+        tab_v, toff, kind, L, invl = args
+        data = context.make_array(signature.args[0])(context, b, tab_v).data
+        tab = b.bitcast(data, _F32.as_pointer())
+        ops = _Ops(b)
+        a = {"invl": invl}
+        n = b.ashr(b.add(L, ir.Constant(_I64, 7)), ir.Constant(_I64, 3))
+        for env_kind in range(4):
+            hit = b.icmp_signed("==", kind, ir.Constant(_I64, env_kind))
+            with b.if_then(hit):
+                with cgutils.for_range(b, n) as loop:
+                    t0 = b.shl(loop.index, ir.Constant(_I64, 3))
+                    env = _env_at(b, ops, env_kind, a, b.sitofp(t0, _F32))
+                    ptr = b.gep(tab, [b.add(toff, t0)])
+                    b.store(env, b.bitcast(ptr, _V8F.as_pointer()), align=4)
         return context.get_dummy_value()
 
     return sig, codegen

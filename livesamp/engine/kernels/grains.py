@@ -46,7 +46,7 @@ Pool layout (``EngineState.gf`` float64 / ``gi`` int64, one row per grain)::
     gi[g, GI_VAR]    cubic + 2 stereo + 4 envelope      gf[g, GF_GL]    gains
     gi[g, GI_FAST]   1: the SIMD kernel renders it      gf[g, GF_GR]
     gi[g, GI_NEXT]   next grain of its cloud + 1 (0: last)   gf[g, GF_INVL]  1 / L
-                                                        gf[g, GF_R32]   r as float32
+    gi[g, GI_TAB]    envelope table + 1 (0: none)
 
 Two columns of ``gi`` are not per grain: ``gi[k, GI_FREE]`` (k < ``cnt[K_GFREE]``) is
 the stack of free grains (allocation and release are O(1)), ``gi[k, GI_LIST]`` (k <
@@ -75,9 +75,9 @@ from ..state import (K_GFREE, K_GLIST, K_GRAIN_DROPS, K_GRAINS, VF_AMP, VF_EG, V
                      VI_GASYNC, VI_GATE, VI_GHEAD, VI_GK, VI_GLEN, VI_GRNG, VI_GSLEN,
                      VI_GSOFF, VI_GTAIL, VI_GVAR, VI_KIND, VI_LIFE, VI_NAT, VI_R,
                      VI_START, VI_STEREO)
-from .grain_simd import SIMD, grain_span
+from .grain_simd import SIMD, env_fill, grain_span
 
-__all__ = ["NGF", "NGI", "KIND_VOICE_CLOUD", "grains_reset", "grain_alloc", "grain_free",
+__all__ = ["NGF", "NGI", "grain_shapes", "KIND_VOICE_CLOUD", "grains_reset", "grain_alloc", "grain_free",
            "start_grain", "mix_grains", "render_grain", "prepare_cloud", "render_cloud",
            "release_cloud", "env_value", "rng_next", "rng_uniform", "MAX_GRAIN_FRAMES",
            "grains_active"]
@@ -91,7 +91,8 @@ GI_FAST = 5
 GI_NEXT = 6
 GI_FREE = 7
 GI_LIST = 8
-NGI = 9
+GI_TAB = 9       # envelope table + 1 (0: none)
+NGI = 10
 
 GF_X0 = 0
 GF_RATE = 1
@@ -100,8 +101,22 @@ GF_XHI = 3
 GF_GL = 4
 GF_GR = 5
 GF_INVL = 6
-GF_R32 = 7
 NGF = 8
+
+# envelope tables: gf rows after the pool, viewed as float32 by the SIMD kernel; slot i
+# holds env(t) for t = 0 .. L-1 of one (envelope, L), exactly the values the lanes
+# compute (env_fill runs the same code), so a grain sounds the same with or without
+# one. Records in gi rows after the pool (TM_*), then a header row (TH_*).
+N_TAB = 8
+TAB_MAX = 16384              # longest grain with a table (frames)
+TAB_STRIDE = TAB_MAX + 8     # float32 values per table
+TM_KIND = 0
+TM_LEN = 1                   # 0: empty slot
+TM_USERS = 2                 # grains using it
+TM_STAMP = 3                 # last use (TH_CLOCK), for least-recently-used replacement
+TH_CLOCK = 0
+TH_MISS_KIND = 1             # the last (envelope, L) a single grain found no table for
+TH_MISS_LEN = 2
 
 KIND_VOICE_CLOUD = 1         # vi[v, VI_KIND]: 0 sampler voice, 1 cloud
 MAX_GRAIN_FRAMES = 1 << 22   # ~87 s at 48 kHz (grain time stays exact in float32)
@@ -118,52 +133,72 @@ DEFAULT_RELEASE_S = 0.005
 
 
 # --- pool ----------------------------------------------------------------------------
+def grain_shapes(max_grains: int) -> tuple:
+    """Shapes of ``gf`` and ``gi`` for a pool of ``max_grains``: the grains, then the
+    envelope tables (gf) and their records plus a header row (gi)."""
+    tab_rows = N_TAB * TAB_STRIDE // (2 * NGF)
+    return (max_grains + tab_rows, NGF), (max_grains + N_TAB + 1, NGI)
+
+
 def grains_reset(gi: np.ndarray, cnt: np.ndarray) -> None:
-    """Every grain free (after gi and cnt were zeroed)."""
-    n = gi.shape[0]
-    gi[:, GI_FREE] = np.arange(n - 1, -1, -1)    # grain 0 is handed out first
+    """Every grain free, no tables (after gi and cnt were zeroed)."""
+    n = gi.shape[0] - N_TAB - 1
+    gi[:n, GI_FREE] = np.arange(n - 1, -1, -1)    # grain 0 is handed out first
     cnt[K_GFREE] = n
     cnt[K_GLIST] = 0
 
 
 def grains_active(gi: np.ndarray, cnt: np.ndarray) -> int:
-    return int(gi.shape[0] - cnt[K_GFREE])
+    """Grains allocated (sounding or about to)."""
+    return int(gi.shape[0] - N_TAB - 1 - cnt[K_GFREE])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
+def _pool(gi):
+    return gi.shape[0] - N_TAB - 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def grain_alloc(gi, cnt):
     """A free grain, or -1 (pool full)."""
     top = cnt[K_GFREE]
-    if top <= 0 or top > gi.shape[0]:
+    if top <= 0 or top > _pool(gi):
         return np.int64(-1)
     g = gi[top - 1, GI_FREE]
-    if g < 0 or g >= gi.shape[0]:
+    if g < 0 or g >= _pool(gi):
         return np.int64(-1)
     cnt[K_GFREE] = top - 1
     return g
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def grain_free(gi, cnt, g):
+    """Return grain ``g`` to the pool (and its envelope table reference)."""
+    tab = gi[g, GI_TAB]
+    if tab > 0 and tab <= N_TAB:
+        r = _pool(gi) + tab - 1
+        if gi[r, TM_USERS] > 0:
+            gi[r, TM_USERS] -= 1
+    gi[g, GI_TAB] = 0
     top = cnt[K_GFREE]
-    if top < 0 or top >= gi.shape[0]:
+    if top < 0 or top >= _pool(gi):
         return
     gi[top, GI_FREE] = g
     cnt[K_GFREE] = top + 1
 
 
 # --- helpers ---------------------------------------------------------------------------
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _finite_or(x, default):
     return x if math.isfinite(x) else default
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _clamp(x, lo, hi):
     return lo if x < lo else (hi if x > hi else x)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def env_value(kind, p):
     """The grain envelope at phase ``p = t / L`` (float64; the scalar path's formula)."""
     if kind == 1:
@@ -177,7 +212,7 @@ def env_value(kind, p):
     return s * s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def rng_next(state):
     """splitmix64: (new state, 64 random bits), all in int64 bit patterns."""
     s = np.uint64(state) + np.uint64(0x9E3779B97F4A7C15)
@@ -188,7 +223,7 @@ def rng_next(state):
     return np.int64(s), z
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def rng_uniform(vi, v):
     """A uniform double in [0, 1) from voice ``v``'s RNG (advances it)."""
     s, z = rng_next(vi[v, VI_GRNG])
@@ -196,10 +231,57 @@ def rng_uniform(vi, v):
     return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
+# --- envelope tables -------------------------------------------------------------------
+@njit(cache=True, nogil=True, _nrt=False)
+def _table_offset(gi, slot):
+    """float32 element of gf where table ``slot`` starts."""
+    return np.int64(_pool(gi) * NGF * 2 + slot * TAB_STRIDE)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _table_for(kind, L, want, gf, gi):
+    """A table slot for envelope ``kind`` of ``L`` frames (its user count taken), or -1.
+
+    A miss builds a table into a free slot (empty, else the least recently used one
+    no grain uses) when ``want`` (clouds: many grains of one length) or when the
+    previous miss of a single grain was the same (envelope, L) (a stream of equal
+    grains, not one-offs)."""
+    if L > TAB_MAX or L < 8:
+        return np.int64(-1)
+    pool = _pool(gi)
+    h = pool + N_TAB
+    clock = gi[h, TH_CLOCK] + 1
+    gi[h, TH_CLOCK] = clock
+    pick = np.int64(-1)
+    for i in range(N_TAB):
+        r = pool + i
+        if gi[r, TM_LEN] == L and gi[r, TM_KIND] == kind:
+            gi[r, TM_USERS] += 1
+            gi[r, TM_STAMP] = clock
+            return np.int64(i)
+        if gi[r, TM_USERS] <= 0:
+            if pick < 0 or gi[r, TM_LEN] == 0 or (
+                    gi[pool + pick, TM_LEN] != 0 and gi[r, TM_STAMP] < gi[pool + pick, TM_STAMP]):
+                pick = i
+    if not want and not (gi[h, TH_MISS_KIND] == kind and gi[h, TH_MISS_LEN] == L):
+        gi[h, TH_MISS_KIND] = kind
+        gi[h, TH_MISS_LEN] = L
+        return np.int64(-1)
+    if pick < 0:
+        return np.int64(-1)
+    env_fill(gf, _table_offset(gi, pick), kind, L, np.float32(1.0 / L))
+    r = pool + pick
+    gi[r, TM_KIND] = kind
+    gi[r, TM_LEN] = L
+    gi[r, TM_USERS] = 1
+    gi[r, TM_STAMP] = clock
+    return pick
+
+
 # --- making grains ---------------------------------------------------------------------
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _make_grain(g, start, L, pos, rate, backwards, gl, gr, variant, off, length, width,
-                gf, gi):
+                want_table, gf, gi):
     """Fill grain ``g``: ``pos`` fraction of the sample, ``rate`` > 0 source frames per
     frame (``backwards``: the span played reversed)."""
     rd = abs(rate)
@@ -221,10 +303,11 @@ def _make_grain(g, start, L, pos, rate, backwards, gl, gr, variant, off, length,
     gi[g, GI_VAR] = variant
     gi[g, GI_FAST] = 1 if fast else 0
     gi[g, GI_NEXT] = 0
+    gi[g, GI_TAB] = 0
     if fast:
         gi[g, GI_P0] = np.int64(round(x0 * FIX))
         gi[g, GI_R] = np.int64(round(r * FIX))
-        gf[g, GF_R32] = np.float64(np.float32(gi[g, GI_R] / FIX))
+        gi[g, GI_TAB] = _table_for(variant >> 2, L, want_table, gf, gi) + 1
     gf[g, GF_X0] = x0
     gf[g, GF_RATE] = r
     gf[g, GF_XLO] = xlo
@@ -234,7 +317,7 @@ def _make_grain(g, start, L, pos, rate, backwards, gl, gr, variant, off, length,
     gf[g, GF_INVL] = 1.0 / L
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _grain_frames(size_s, sr):
     if not (size_s > 0.0) or not math.isfinite(size_s):
         return np.int64(0)
@@ -244,7 +327,7 @@ def _grain_frames(size_s, sr):
     return max(np.int64(1), np.int64(round(L)))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _variant(row, stereo):
     env = row[T_GRAIN_ENV]
     e = np.int64(env) if math.isfinite(env) and env >= 0.0 and env < 4.0 else np.int64(0)
@@ -252,7 +335,7 @@ def _variant(row, stereo):
     return (0 if linear else 1) + (2 if stereo else 0) + 4 * e
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _base_rate(row, ratio):
     """speed * 2**(note/12) * ratio, or 0 if silent / not finite."""
     speed = row[T_SPEED]
@@ -265,7 +348,7 @@ def _base_rate(row, ratio):
     return r
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _position(row):
     pos = row[T_GRAIN_POS]
     if not math.isfinite(pos):
@@ -273,7 +356,7 @@ def _position(row):
     return _clamp(_finite_or(pos, 0.0), 0.0, 1.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def start_grain(row, f, sr, off, length, ratio, stereo, width, gf, gi, cnt):
     """Start one single grain (kind 1, density 0) at stream frame ``f``. Returns 0, or
     ``REJ_SILENT`` (no size, speed 0); a full pool drops it (counted, returns 0)."""
@@ -288,9 +371,9 @@ def start_grain(row, f, sr, off, length, ratio, stereo, width, gf, gi, cnt):
     amp = _clamp(_finite_or(row[T_AMP], 0.0), -AMP_MAX, AMP_MAX)
     th = _clamp(_finite_or(row[T_PAN], 0.5), 0.0, 1.0) * (math.pi / 2.0)
     _make_grain(g, f, L, _position(row), r, r < 0.0, amp * math.cos(th), amp * math.sin(th),
-                _variant(row, stereo), off, length, width, gf, gi)
+                _variant(row, stereo), off, length, width, False, gf, gi)
     n = cnt[K_GLIST]
-    if n < 0 or n >= gi.shape[0]:     # cannot happen (one entry per allocated grain)
+    if n < 0 or n >= _pool(gi):     # cannot happen (one entry per allocated grain)
         grain_free(gi, cnt, g)
         cnt[K_GRAIN_DROPS] += 1
         return 0
@@ -301,7 +384,7 @@ def start_grain(row, f, sr, off, length, ratio, stereo, width, gf, gi, cnt):
 
 
 # --- rendering -------------------------------------------------------------------------
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _cubic(y0, y1, y2, y3, f):
     c1 = 0.5 * (y2 - y0)
     c2 = y0 - 2.5 * y1 + 2.0 * y2 - 0.5 * y3
@@ -309,7 +392,7 @@ def _cubic(y0, y1, y2, y3, f):
     return ((c3 * f + c2) * f + c1) * f + y1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _render_scalar(g, a, b, fa, gf, gi, src0, src1, d0, d1):
     """Frames ``[a, b)`` of grain ``g`` (inside its life), float64 per sample."""
     start = gi[g, GI_START]
@@ -348,7 +431,7 @@ def _render_scalar(g, a, b, fa, gf, gi, src0, src1, d0, d1):
         d1[k] += np.float32(s1 * e * gr)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def render_grain(g, fa, fb, gf, gi, src0, src1, d0, d1):
     """Add grain ``g`` to ``d0``/``d1`` (element 0 = stream frame ``fa``) over stream
     frames ``[fa, fb)``. Returns True if the grain has ended by ``fb``."""
@@ -358,30 +441,32 @@ def render_grain(g, fa, fb, gf, gi, src0, src1, d0, d1):
     b = min(fb, end)
     if a < b:
         if gi[g, GI_FAST] != 0:
-            grain_span(src0, src1, d0, d1, gi[g, GI_VAR], a >> 3, (b + 7) >> 3, start, fa,
-                       fb - fa, gi[g, GI_LEN], gi[g, GI_P0], gi[g, GI_R],
-                       np.float32(gf[g, GF_R32]), np.float32(gf[g, GF_INVL]),
+            tab = gi[g, GI_TAB]
+            toff = _table_offset(gi, tab - 1) if tab > 0 and tab <= N_TAB else np.int64(-1)
+            grain_span(src0, src1, d0, d1, gf, toff, gi[g, GI_VAR], a, b, fa, start,
+                       gi[g, GI_LEN], gi[g, GI_P0], gi[g, GI_R], np.float32(gf[g, GF_INVL]),
                        np.float32(gf[g, GF_GL]), np.float32(gf[g, GF_GR]))
         else:
             _render_scalar(g, a, b, fa, gf, gi, src0, src1, d0, d1)
     return end <= fb
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def mix_grains(bs, n, gf, gi, arena, b0, b1, cnt):
     """Mix the single grains into ``b0``/``b1`` (element 0 = stream frame ``bs``) over
     ``[bs, bs+n)`` in start order; grains that end are freed."""
     nl = cnt[K_GLIST]
     if nl <= 0:
         return
-    if nl > gi.shape[0]:
-        nl = gi.shape[0]
+    pool = _pool(gi)
+    if nl > pool:
+        nl = pool
     src0 = arena[0]
     src1 = arena[1]
     j = 0
     for k in range(nl):
         g = gi[k, GI_LIST]
-        if g < 0 or g >= gi.shape[0]:
+        if g < 0 or g >= pool:
             continue
         if render_grain(g, bs, bs + n, gf, gi, src0, src1, b0, b1):
             grain_free(gi, cnt, g)
@@ -392,7 +477,7 @@ def mix_grains(bs, n, gf, gi, arena, b0, b1, cnt):
 
 
 # --- clouds ----------------------------------------------------------------------------
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def prepare_cloud(row, sr, off, length, ratio, stereo, nat, tf, ti):
     """Turn the voice columns ``prepare_sampler`` filled (cut, orbit, filters, ...) into
     a cloud's: grain parameters, the voice envelope over the sustain, unit pan gains
@@ -457,14 +542,15 @@ def prepare_cloud(row, sr, off, length, ratio, stereo, nat, tf, ti):
     return 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def release_cloud(vi, v, gi, cnt):
     """Free every grain of voice ``v``'s cloud (if it is one)."""
     if vi[v, VI_KIND] != KIND_VOICE_CLOUD:
         return
     h = vi[v, VI_GHEAD]
-    guard = gi.shape[0]
-    while h > 0 and h <= gi.shape[0] and guard > 0:
+    pool = _pool(gi)
+    guard = pool
+    while h > 0 and h <= pool and guard > 0:
         g = h - 1
         h = gi[g, GI_NEXT]
         grain_free(gi, cnt, g)
@@ -473,7 +559,7 @@ def release_cloud(vi, v, gi, cnt):
     vi[v, VI_GTAIL] = 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _spawn(v, onset, vf, vi, gf, gi, cnt, width, sr_unused):
     """Draw one grain's parameters at voice time ``onset`` and append it to the cloud."""
     u_pos = rng_uniform(vi, v)
@@ -492,9 +578,9 @@ def _spawn(v, onset, vf, vi, gf, gi, cnt, width, sr_unused):
     th = pan * (math.pi / 2.0)
     _make_grain(g, vi[v, VI_START] + onset, vi[v, VI_GLEN], pos, r, backwards,
                 amp * math.cos(th), amp * math.sin(th), vi[v, VI_GVAR],
-                np.float64(vi[v, VI_GSOFF]), np.float64(vi[v, VI_GSLEN]), width, gf, gi)
+                np.float64(vi[v, VI_GSOFF]), np.float64(vi[v, VI_GSLEN]), width, True, gf, gi)
     tail = vi[v, VI_GTAIL]
-    if tail > 0 and tail <= gi.shape[0]:
+    if tail > 0 and tail <= _pool(gi):
         gi[tail - 1, GI_NEXT] = g + 1
     else:
         vi[v, VI_GHEAD] = g + 1
@@ -502,7 +588,7 @@ def _spawn(v, onset, vf, vi, gf, gi, cnt, width, sr_unused):
     cnt[K_GRAINS] += 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def render_cloud(v, bs, o0, t0, m, vf, vi, gf, gi, cnt, src0, src1, s0, s1):
     """Cloud voice ``v`` over voice times ``[t0, t0+m)`` = scratch ``s*[o0:o0+m]`` (element
     0 of ``s0``/``s1`` = stream frame ``bs``): spawn the onsets before ``t0 + m``, render
@@ -536,8 +622,9 @@ def render_cloud(v, bs, o0, t0, m, vf, vi, gf, gi, cnt, src0, src1, s0, s1):
     ends = t_end >= life
     prev = np.int64(0)
     h = vi[v, VI_GHEAD]
-    guard = gi.shape[0]
-    while h > 0 and h <= gi.shape[0] and guard > 0:
+    pool = _pool(gi)
+    guard = pool
+    while h > 0 and h <= pool and guard > 0:
         guard -= 1
         g = h - 1
         nxt_h = gi[g, GI_NEXT]
@@ -556,7 +643,7 @@ def render_cloud(v, bs, o0, t0, m, vf, vi, gf, gi, cnt, src0, src1, s0, s1):
     _voice_env(v, vf, vi, s0, s1, o0, t0, m)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _voice_env(v, vf, vi, s0, s1, o0, t0, m):
     """Multiply ``s*[o0:o0+m]`` by the voice envelope at voice times ``t0..``
     (the sampler's formulas, kernels/sampler.env_at)."""
