@@ -90,10 +90,19 @@ CONTROLS: list[Control] = [
        "delay feedback of the orbit; kept until changed"),
     _c("lock", "int", 0, (0, 1), "", [], "1: the orbit's delaytime is in cycles (x 1/cps); kept until changed"),
     # -- granular clouds (issue 5), concatenative units (issue 9), neural voice (issue 10) ----
-    _c("grain", "float", None, (0.001, 1), "s", ["grainsize"], "grain size: turns the event into a cloud"),
-    _c("density", "float", 50.0, (0.1, 4000), "grains/s", [], "grain rate"),
-    _c("pos", "float", None, (0, 1), "fraction", [], "grain read position"),
-    _c("jitter", "float", 0.0, (0, 1), "", [], "grain position jitter"),
+    _c("grain", "float", None, (0.001, 1), "s", ["grainsize"],
+       "grain size: the event plays as a grain cloud (see `.grain(...)`)"),
+    _c("density", "float", 50.0, (0, 4000), "grains/s", [], "grains per second of a cloud (0: one grain)"),
+    _c("pos", "float", None, (0, 1), "fraction", [], "grain read position in the sample (default: begin)"),
+    _c("jitter", "float", 0.0, (0, 1), "fraction", [], "grain position jitter, uniform +- (fraction of the sample)"),
+    _c("pitchjitter", "float", 0.0, (0, 48), "semitones", [], "grain rate jitter, uniform +-"),
+    _c("spread", "float", 0.0, (0, 1), "", [], "stereo spread of the grains around pan (1: the whole width)"),
+    _c("reverse", "float", 0.0, (0, 1), "probability", [], "chance that a grain plays backwards"),
+    _c("sync", "int", 1, (0, 1), "", [], "1: grains at regular onsets; 0: random (Poisson) onsets, same density"),
+    _c("grainenv", "str", "hann", None, "", ["genv"],
+       "grain envelope: hann, tukey (flat middle), expodec (sharp attack, decay), rexpodec (reversed)"),
+    _c("grainseed", "int", None, None, "", [], "seed of a cloud's random draws (default: from the event's "
+       "cycle and slot, so a replay is the same sound)"),
     _c("voice", "str", None, None, "", [], "voice kind override: sampler, grain, unit, or a neural voice's name "
        "(default, or one made by `livesamp voice train`): the event resynthesised in that voice's timbre"),
     _c("z0", "float", None, (-2, 2), "", [], "neural voice latent 0 (its clearest brightness axis), held for the event"),
@@ -183,6 +192,39 @@ def register_control(c: Control) -> None:
 
 for _control in CONTROLS:
     register_control(_control)
+
+
+# keyword -> control set by Pattern.grain(...) (the controls' own setters: `density` and
+# `seed` are also pattern functions, fast's alias and the random seed)
+GRAIN_KEYWORDS = {"density": "density", "pos": "pos", "jitter": "jitter",
+                  "pitchjitter": "pitchjitter", "spread": "spread", "reverse": "reverse",
+                  "sync": "sync", "env": "grainenv", "seed": "grainseed"}
+_GRAIN_SETTERS = {key: _make_setter(_BY_NAME[name].names, _BY_NAME[name].doc)[1]
+                  for key, name in [("size", "grain"), *GRAIN_KEYWORDS.items()]}
+
+
+def _grain(self, size=0.05, density=None, pos=None, jitter=None, pitchjitter=None, spread=None,
+           reverse=None, sync=None, env=None, seed=None):
+    """Play the events as grain clouds: grains of ``size`` seconds at ``density`` grains/s
+    (0: one grain per event) read at ``pos`` (fraction of the sample, default begin)
+    +- ``jitter``, rate +- ``pitchjitter`` semitones, panned ``pan`` +- ``spread``/2,
+    backwards with probability ``reverse``, at regular onsets (``sync=1``) or random
+    ones (0), enveloped by ``env`` (hann, tukey, expodec, rexpodec), drawn from ``seed``.
+    Every argument may be a value, a mini-notation string or a pattern, like any
+    control: ``s("drip").grain(size=0.04, density=80, pos=sine.slow(8), jitter=0.1)``.
+    A cloud lasts its event (``legato``/``sustain`` as usual) and has the voice's
+    envelope, filters and effects."""
+    pat = _GRAIN_SETTERS["size"](self, size)
+    given = {"density": density, "pos": pos, "jitter": jitter, "pitchjitter": pitchjitter,
+             "spread": spread, "reverse": reverse, "sync": sync, "env": env, "seed": seed}
+    for key, value in given.items():
+        if value is not None:
+            pat = _GRAIN_SETTERS[key](pat, value)
+    return pat
+
+
+_grain.__name__ = "grain"
+Pattern.grain = _grain
 
 
 def control(name: str):

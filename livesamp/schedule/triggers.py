@@ -18,6 +18,7 @@ import numpy as np
 from ..bank.errors import RevokedSampleError
 from ..engine import layout as L
 from ..pattern.values import is_note, note_to_midi
+from .grainpack import pack_grain
 
 __all__ = ["TriggerPacker", "EventInfo", "SampleIds"]
 
@@ -172,6 +173,7 @@ class TriggerPacker:
         elif value.get("clip") is not None and hap.whole is not None:
             delta_s = float(hap.whole.end - hap.whole.begin) / cps
             row[L.T_SUSTAIN] = max(0.0, _num(value["clip"], "legato") * delta_s) * self.sr
+        pack_grain(row, value, hap, slot, cps, self.sr)   # grain events: kind 1 (grainpack.py)
 
         locations = tuple(hap.context.get("locations", ()))
         with self._events_lock:
