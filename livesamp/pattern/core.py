@@ -46,6 +46,13 @@ def _same_period(result: Pattern, source: Pattern) -> Pattern:
     return result
 
 
+def _same_query(pat: Pattern, steps) -> Pattern:
+    """A new pattern with pat's query (and what is known of it), and these steps."""
+    result = _same_period(Pattern(pat.query, steps), pat)
+    result._const, result._sig, result._sig_anywhere = pat._const, pat._sig, pat._sig_anywhere
+    return result
+
+
 def _all_local(*pats) -> bool:
     return all(p.is_local() for p in pats)
 
@@ -225,7 +232,8 @@ class Pattern:
     """
 
     __slots__ = ("query", "_steps", "_pure", "_pure_loc", "_weight", "_steps_source", "_bare", "_per",
-                 "_perfn", "_cached", "_sig", "_const", "_chain", "_loc", "_locfn", "__weakref__")
+                 "_perfn", "_cached", "_sig", "_sig_anywhere", "_const", "_chain", "_loc", "_locfn",
+                 "__weakref__")
 
     def __init__(self, query, steps=None):
         self.query = query
@@ -243,6 +251,7 @@ class Pattern:
         # sig gives _NOHAP.  Set for signals and what maps them; lets app_left/app_right sample
         # them without a query.
         self._sig = None
+        self._sig_anywhere = False  # _sig holds for any span, not only inside a cycle (signals)
         # (value, context) when the pattern is pure(value) with that context on every hap
         self._const = None
         self._chain = None  # (base, stages): constants/signals applied in a row (_app_left_staged)
@@ -262,9 +271,7 @@ class Pattern:
         return self
 
     def with_steps(self, fn) -> Pattern:
-        result = _same_period(Pattern(self.query, None if self._steps is None else fn(self._steps)), self)
-        result._const, result._sig = self._const, self._sig  # the same query
-        return result
+        return _same_query(self, None if self._steps is None else fn(self._steps))
 
     @property
     def has_steps(self) -> bool:
@@ -333,6 +340,7 @@ class Pattern:
         result = _same_period(Pattern(q, self._steps), self)
         if self._sig is not None:
             result._sig = _sig_map(self._sig, fn)
+            result._sig_anywhere = self._sig_anywhere
         if self._const is not None:
             result._const = _const_map(self._const, lambda vc: (fn(vc[0]), vc[1]))
             if result._const is not None:  # a constant's haps, made directly
@@ -405,6 +413,7 @@ class Pattern:
                               self)
         if self._sig is not None:
             result._sig = _sig_filter(self._sig, test)
+            result._sig_anywhere = self._sig_anywhere
         return result
 
     def remove_nones(self) -> Pattern:
@@ -1247,6 +1256,7 @@ def signal(fn) -> Pattern:
     """
     result = Pattern(lambda state: [Hap(None, state.span, fn(state.span.begin, state.controls))])
     result._sig = fn
+    result._sig_anywhere = True
     return result
 
 
@@ -1264,9 +1274,7 @@ def fast_prim(self, factor) -> Pattern:
     if factor == 0:
         return silence
     if factor == 1:  # the same haps
-        result = _same_period(Pattern(self.query, self._steps), self)
-        result._const, result._sig = self._const, self._sig
-        return result
+        return _same_query(self, self._steps)
     query = self.query
     fn, fd = factor._numerator, factor._denominator
     if fn > 0 and self._const is not None:  # pure(v).fast(f): its haps made directly
@@ -1357,7 +1365,7 @@ def early_prim(self, offset) -> Pattern:
     """
     offset = to_fraction(offset)
     if offset == 0:
-        return _same_period(Pattern(self.query, self._steps), self)
+        return _same_query(self, self._steps)
     query = self.query
 
     on, od = offset._numerator, offset._denominator
@@ -1375,6 +1383,10 @@ def early_prim(self, offset) -> Pattern:
     result = Pattern(q, self._steps)
     result._perfn = lambda: _shift_period(self, offset)
     result._locfn = self.is_local
+    if self._sig is not None and self._sig_anywhere:  # a signal shifted: sampled at t + offset
+        sig = self._sig
+        result._sig = lambda t, controls: sig(t + offset, controls)
+        result._sig_anywhere = True
     return result
 
 

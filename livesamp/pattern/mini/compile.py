@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..core import _MISSING, Pattern, _same_period, fastcat, pure, reify, silence, stack, stepcat
+from ..core import _MISSING, Pattern, _same_period, _same_query, fastcat, pure, reify, silence, stack, stepcat
 from ..core import _memo_by_value, early_prim, fast_prim, lcm_steps, query_errors, sequence
 from ..euclid import _bjorklund_step
 from ..registry import curry
@@ -334,8 +334,7 @@ def _tail(a, b):
 
 
 def _copy(pat: Pattern) -> Pattern:
-    out = _same_period(Pattern(pat.query, pat._steps), pat)
-    out._const, out._sig = pat._const, pat._sig  # the same query
+    out = _same_query(pat, pat._steps)
     out._weight = pat._weight
     out._steps_source = pat._steps_source
     return out
