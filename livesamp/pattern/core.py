@@ -136,6 +136,14 @@ def _sig_map(sig, fn):
     return mapped
 
 
+def _sig_apply(sig, op, value):
+    def applied(t, controls):
+        v = sig(t, controls)
+        return v if v is _NOHAP else op(v, value)
+
+    return applied
+
+
 def _sig_filter(sig, test):
     def filtered(t, controls):
         v = sig(t, controls)
@@ -928,7 +936,7 @@ def _app_left_staged(pat_func: Pattern, pat_val: Pattern, op=_call) -> Pattern:
     result._locfn = pat_func.is_local  # (stages sample at the wholes)
     result._chain = (base, stages)
     if const is not None and pat_func._sig is not None:  # within a cycle: the signal's hap, mapped
-        result._sig = _sig_map(pat_func._sig, lambda f: op(f, const[0]))
+        result._sig = _sig_apply(pat_func._sig, op, const[0])
     return result
 
 

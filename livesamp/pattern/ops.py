@@ -19,6 +19,7 @@ def _numeral(fn):
             return fn(a, b)  # (what parse_numeral gives for plain numbers)
         return fn(parse_numeral(a), parse_numeral(b))
 
+    numeric.on_numbers = fn
     return numeric
 
 
@@ -101,6 +102,21 @@ def _compose(a, b, op):
     return op(a, b)
 
 
+def _combiner(op):
+    """_compose(a, b, op), going straight to the arithmetic for two plain numbers."""
+    on_numbers = getattr(op, "on_numbers", None)
+    if on_numbers is None:
+        return lambda a, b: _compose(a, b, op)
+
+    def combine(a, b):
+        ta, tb = type(a), type(b)
+        if (ta is int or ta is float) and (tb is int or tb is float):
+            return on_numbers(a, b)
+        return _compose(a, b, op)
+
+    return combine
+
+
 def _set_values(a, b):
     """_compose(a, b, set): for two control dicts, b's values over a's (the common case)."""
     if type(a) is dict and type(b) is dict:
@@ -149,7 +165,7 @@ class BoundOperator:
         other = sequence(*other) if isinstance(other, tuple) else reify(other)
         if self._name == "keepif":
             return cycle_cached(_apply_how(self._pat, how, other, op).remove_nones())
-        combine = _set_values if self._name == "set" else (lambda a, b: _compose(a, b, op))
+        combine = _set_values if self._name == "set" else _combiner(op)
         return cycle_cached(_apply_how(self._pat, how, other, combine))
 
     def __call__(self, *other) -> Pattern:
