@@ -181,3 +181,20 @@ def test_the_example_renders_with_the_default_voice(tmp_path):
     assert "resynthesised by livesamp's neural voice 'default'" in proc.stdout
     audio, sr = sf.read(out)
     assert sr == SR and np.isfinite(audio).all() and np.abs(audio).max() > 0.01
+
+
+def test_live_slots_have_their_next_cycle_rendered_ahead():
+    """Played live (here the null output, keeping time), a slot with a neural voice gets its
+    next cycle's renders made on the background thread: no event starts late."""
+    session, msgs = _session(lookahead_s=0.1)
+    session.setcps(2)
+    session.play(0, s("thud*4 hum").voice("default").z0(sine.range(-2, 2).slow(5)))
+    session.start(backend="null")
+    try:
+        time.sleep(4.0)
+        stats = session.engine.stats()
+    finally:
+        session.stop()
+    nv = voices_for(session.engine)
+    assert nv.stats()["prefetched"] >= 3
+    assert stats["late"] == 0 and stats["started"] >= 20

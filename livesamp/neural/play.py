@@ -10,8 +10,11 @@ the GIL-free callback stays exactly as it is (nothing to allocate, nothing new t
 block-split invariant), and speed, begin/end, cut groups, filters, effects and the
 master limiter apply to a neural event as to any sample. The cost is that latents are
 per event (a patterned z changes between events, not within one), and a render the
-lookahead cannot absorb makes that event late (the engine reports it). The first cycle
-of a new pattern renders when the REPL checks it (``Session.check``), before it plays.
+lookahead cannot absorb makes that event late (the engine reports it). To keep renders
+out of the scheduler's way, a slot that plays a neural voice has each next cycle rendered
+ahead on a background thread (``prefetch``, called by the scheduler when it enters a
+cycle): the packer then finds the buffer ready, or waits for the one being made. The
+first cycle of a new pattern renders when the REPL checks it (``Session.check``).
 
 Renders are cached per engine by (sample, voice, pinned latents quantised to 1/8, follow).
 The engine's sample table never frees an id, so the cache is bounded: at most
@@ -27,10 +30,13 @@ when the library index changes (polled at most every 0.25 s).
 
 from __future__ import annotations
 
+import os
+import queue
 import threading
 import time
 import weakref
 import zlib
+from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
@@ -70,6 +76,15 @@ def resynthesise(packer, sample, sid: int, value: dict):
         return sample, sid, value
     ids = packer.sample_ids
     return voices_for(ids.engine).event(ids.library, sample, value, packer.warn)
+
+
+def prefetch(packer, pattern, cycle, controls: dict | None = None) -> None:
+    """The scheduler's look further ahead: render the neural events of ``pattern``'s cycle
+    starting at ``cycle`` on a background thread, so that when the packer reaches them they
+    are already in the cache (eight slots starting a cycle together would otherwise render
+    eight sounds inside one scheduler step)."""
+    ids = packer.sample_ids
+    voices_for(ids.engine).prefetch(ids.library, pattern, cycle, controls or {})
 
 
 def _pins(value: dict) -> tuple:
@@ -116,6 +131,11 @@ class NeuralVoices:
         self._next_poll = 0.0
         self.rendered = 0
         self.render_seconds = 0.0
+        self.prefetched = 0
+        self._inflight: dict[tuple, threading.Event] = {}
+        self._queue: queue.Queue = queue.Queue(maxsize=64)
+        self._queued: OrderedDict = OrderedDict()
+        self._worker: threading.Thread | None = None
 
     # -- consent --------------------------------------------------------------------------
     def _voice(self, name: str):
@@ -161,7 +181,7 @@ class NeuralVoices:
 
     # -- events ---------------------------------------------------------------------------
     def _tell(self, key, msg: str, warn) -> None:
-        if key not in self._told:
+        if warn is not None and key not in self._told:   # None: nobody to tell (rendering ahead)
             self._told.add(key)
             warn(msg)
 
@@ -189,34 +209,106 @@ class NeuralVoices:
         return shown, sid, {**value, **extra}
 
     def _render(self, library, sample, voice, pins, follow, key, base, warn):
+        """The engine id of this render: cached, being made by another thread (waited for),
+        made here, or, past the budget, the nearest one made (None if there is none)."""
         audio = sample.audio()
         n = int(audio.shape[0])
-        with self._lock:
-            full = len(self._ids) >= self.max_renders or self._frames + n > self.max_frames
-            if full:
-                near = self._nearest(base, pins)
-                self._tell("budget", f"neural voices: render budget spent ({len(self._ids)} renders, "
-                                     f"{self._frames / self.engine.sr:.0f} s); playing the nearest latents "
-                                     f"already rendered", warn)
-                return near
-        t0 = time.perf_counter()
-        frames = _ANALYSES.get(library, sample, audio)
-        mono = np.asarray(audio, dtype=np.float64).mean(axis=1) if audio.ndim == 2 else audio
-        seed = zlib.crc32(repr(key).encode())
-        out = voice.render(frames, pins=dict(pins), follow=follow, seed=seed, source=mono)
-        if not np.any(out):
-            out = np.zeros(max(1, n), np.float32)
         with self._lock:
             sid = self._ids.get(key)
             if sid is not None:
                 return sid
+            busy = self._inflight.get(key)
+            if busy is None:
+                full = len(self._ids) + len(self._inflight) >= self.max_renders or self._frames + n > self.max_frames
+                if full:
+                    near = self._nearest(base, pins)
+                    self._tell("budget", f"neural voices: render budget spent ({len(self._ids)} renders, "
+                                         f"{self._frames / self.engine.sr:.0f} s); playing the nearest latents "
+                                         f"already rendered", warn)
+                    return near
+                self._inflight[key] = done = threading.Event()
+        if busy is not None:                    # the prefetch thread is on it
+            busy.wait(10.0)
+            with self._lock:
+                return self._ids.get(key)
+        try:
+            t0 = time.perf_counter()
+            frames = _ANALYSES.get(library, sample, audio)
+            mono = np.asarray(audio, dtype=np.float64).mean(axis=1) if audio.ndim == 2 else audio
+            seed = zlib.crc32(repr(key).encode())
+            out = voice.render(frames, pins=dict(pins), follow=follow, seed=seed, source=mono)
+            if not np.any(out):
+                out = np.zeros(max(1, n), np.float32)
             sid = self.engine.add_sample(out[:, None])
-            self._ids[key] = sid
-            self._by_base.setdefault(base, []).append((pins, sid))
-            self._frames += len(out)
-            self.rendered += 1
-            self.render_seconds += time.perf_counter() - t0
-        return sid
+            with self._lock:
+                self._ids[key] = sid
+                self._by_base.setdefault(base, []).append((pins, sid))
+                self._frames += len(out)
+                self.rendered += 1
+                self.render_seconds += time.perf_counter() - t0
+            return sid
+        finally:
+            with self._lock:
+                self._inflight.pop(key, None)
+            done.set()
+
+    # -- rendering ahead ----------------------------------------------------------------------
+    def prefetch(self, library, pattern, cycle, controls: dict) -> None:
+        """Queue cycle ``cycle`` of ``pattern`` for the background renderer (each once; a
+        full queue drops the request: the packer then renders when it gets there). Only
+        while the engine plays live: an offline render has no deadline, and renders in
+        the packer's order keep it the same every time (also when the budget runs out)."""
+        if getattr(self.engine, "_live", None) is None:
+            return
+        key = (id(pattern), cycle)
+        with self._lock:
+            if key in self._queued:
+                return
+            self._queued[key] = True
+            while len(self._queued) > 256:
+                self._queued.popitem(last=False)
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="livesamp-neural-ahead", daemon=True)
+                self._worker.start()
+        try:
+            self._queue.put_nowait((library, pattern, cycle, controls))
+        except queue.Full:
+            pass
+
+    def _work(self) -> None:
+        try:   # below the audio and scheduler threads (Linux: a thread's own nice value)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        except (AttributeError, OSError):
+            pass
+        while True:
+            library, pattern, cycle, controls = self._queue.get()
+            try:
+                self._ahead(library, pattern, cycle, controls)
+            except Exception:  # noqa: BLE001 - ahead of time is a favour: the packer reports real errors
+                pass
+
+    def _ahead(self, library, pattern, cycle, controls) -> None:
+        from ..pattern.core import State
+        from ..pattern.time import Time, TimeSpan
+
+        span = TimeSpan(Time(cycle), Time(cycle) + 1)
+        for hap in pattern.query(State(span, {**controls})):
+            if hap.whole is None or hap.whole.begin != hap.part.begin or not isinstance(hap.value, dict):
+                continue
+            value = hap.value
+            if not wants_neural(value) or not isinstance(value.get("s"), str):
+                continue
+            n = value.get("n", 0)
+            sample = library.get(value["s"], int(np.floor(float(n))) if n is not None else 0)
+            voice = self._voice(value["voice"])
+            pins, follow = _pins(value), _follow(value)
+            base = (sample.bank, sample.name, sample.index, voice.card["ident"], follow)
+            key = base + (pins,)
+            with self._lock:
+                if key in self._ids or key in self._inflight:
+                    continue
+            if self._render(library, sample, voice, pins, follow, key, base, None) is not None:
+                self.prefetched += 1
 
     def _nearest(self, base, pins):
         cands = self._by_base.get(base)
@@ -234,7 +326,7 @@ class NeuralVoices:
     def stats(self) -> dict:
         with self._lock:
             return {"renders": len(self._ids), "seconds": self._frames / self.engine.sr,
-                    "render_cpu_s": self.render_seconds}
+                    "render_s": self.render_seconds, "prefetched": self.prefetched}
 
 
 def _latent_words(voice) -> str:

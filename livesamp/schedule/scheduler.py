@@ -107,6 +107,9 @@ class Scheduler:
                 haps.sort(key=lambda h: h.whole.begin)
                 entry = (pattern, c, cycle_end, [h.whole.begin for h in haps], haps)
                 self._cache[index] = entry
+                ahead = getattr(self.packer, "prefetch", None)  # slow voices prepare the next cycle
+                if ahead is not None:
+                    ahead(index, pattern, cycle_end, controls, haps)
             seg_end = end if end < entry[2] else entry[2]
             times, haps = entry[3], entry[4]
             out.extend(haps[bisect.bisect_left(times, c):bisect.bisect_left(times, seg_end)])

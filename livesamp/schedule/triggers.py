@@ -110,6 +110,17 @@ class TriggerPacker:
         self.events: OrderedDict[int, EventInfo] = OrderedDict()
         self.max_events = max_events
         self.unknown_controls: set[str] = set()
+        self.neural_slots: set[int] = set()  # slots that played a neural voice: prefetched
+
+    def prefetch(self, slot: int, pattern, cycle, controls: dict, haps=()) -> None:
+        """The scheduler entered a new cycle of ``slot`` (its onsets ``haps``): a slot playing
+        neural voices has the next cycle's renders made ahead on a background thread
+        (neural/play.py)."""
+        if slot in self.neural_slots or any(isinstance(h.value, dict) and h.value.get("voice") is not None
+                                            for h in haps):
+            from ..neural.play import prefetch
+
+            prefetch(self, pattern, cycle, controls)
 
     def pack(self, slot: int, hap, frame: int, cps: float, cycle) -> np.ndarray | None:
         """One trigger row for an onset hap, or None for a rest-like value (no sound name)."""
@@ -139,6 +150,7 @@ class TriggerPacker:
             if got is None:  # stale voice or render budget spent: silence, told once
                 return None
             sample, sid, value = got
+            self.neural_slots.add(slot)
 
         row = L.default_trigger()
         row[L.T_FRAME] = frame
