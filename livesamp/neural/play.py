@@ -78,11 +78,16 @@ def resynthesise(packer, sample, sid: int, value: dict):
     return voices_for(ids.engine).event(ids.library, sample, value, packer.warn)
 
 
-def prefetch(packer, pattern, cycle, controls: dict | None = None) -> None:
+def prefetch(packer, slot: int, pattern, cycle, controls: dict | None = None, haps=()) -> None:
     """The scheduler's look further ahead: render the neural events of ``pattern``'s cycle
     starting at ``cycle`` on a background thread, so that when the packer reaches them they
     are already in the cache (eight slots starting a cycle together would otherwise render
-    eight sounds inside one scheduler step)."""
+    eight sounds inside one scheduler step). Only for slots that play neural voices (in
+    this cycle's ``haps``, or before)."""
+    if slot not in packer.neural_slots:
+        if not any(isinstance(h.value, dict) and wants_neural(h.value) for h in haps):
+            return
+        packer.neural_slots.add(slot)
     ids = packer.sample_ids
     voices_for(ids.engine).prefetch(ids.library, pattern, cycle, controls or {})
 

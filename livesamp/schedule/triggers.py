@@ -120,7 +120,7 @@ class TriggerPacker:
                                             for h in haps):
             from ..neural.play import prefetch
 
-            prefetch(self, pattern, cycle, controls)
+            prefetch(self, slot, pattern, cycle, controls, haps)
 
     def pack(self, slot: int, hap, frame: int, cps: float, cycle) -> np.ndarray | None:
         """One trigger row for an onset hap, or None for a rest-like value (no sound name)."""
