@@ -102,8 +102,10 @@ def _cmd_train(args) -> int:
     kwargs = {"steps": args.steps, "seed": args.seed, "author": args.author, "licence": args.licence}
     if args.to:
         kwargs["out"] = args.to
-    if args.config:
-        return _err("--config with train: set LIVESAMP_CONFIG instead (the training process reads it)")
+    if args.config:   # the training process reads the bank list from the environment
+        import os
+
+        os.environ["LIVESAMP_CONFIG"] = args.config
     bar = _Bar()
     t0 = time.perf_counter()
     job = start_training(args.name, sources, **kwargs)

@@ -4,8 +4,9 @@
 median pitch, periodicity and loudness, 0.6 s) and sets one latent dimension to -2, -1,
 0, 1, 2 with the others at 0, renders each with the loudness lock on, and measures the
 spectral centroid, flatness and level of the result. ``canonical(voice, ...)`` then
-reorders the dimensions, strongest effect on the centroid first, and flips signs so that
-raising any z makes the sound brighter: z0 is always the clearest brightness axis. The
+reorders the dimensions, those that move the centroid monotonically first, each group
+strongest effect first, and flips signs so that raising any z makes the sound brighter:
+z0 is the clearest brightness axis. The
 words (``says``): "brighter" / "darker" when the centroid moves by more than 15 % over
 the range, "breathier" / "purer" when the flatness moves by more than 0.05, else "subtle".
 """
@@ -104,7 +105,7 @@ def canonical(voice, measured: list[dict]) -> list[dict]:
     """Reorder (strongest first) and flip (brighter upwards) the latent dimensions of
     ``voice`` in place; returns the measurements in the new order."""
     z = voice.z_dim
-    order = sorted(range(z), key=lambda d: -_strength(measured[d]))
+    order = sorted(range(z), key=lambda d: (not measured[d]["monotonic"], -_strength(measured[d])))
     flip = [measured[d]["centroid_hz"][-1] < measured[d]["centroid_hz"][0] for d in order]
     p = voice.params
     sign = np.where(flip, -1.0, 1.0).astype(np.float32)

@@ -41,6 +41,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..engine.tables import SampleTableFull
 from .cache import Analyses
 from .store import ENGINE_VOICES, StaleVoiceError, check_consent, load
 
@@ -244,7 +245,14 @@ class NeuralVoices:
             out = voice.render(frames, pins=dict(pins), follow=follow, seed=seed, source=mono)
             if not np.any(out):
                 out = np.zeros(max(1, n), np.float32)
-            sid = self.engine.add_sample(out[:, None])
+            try:
+                sid = self.engine.add_sample(out[:, None])
+            except SampleTableFull:          # the engine's own limit: as if our budget were spent
+                self.max_renders = len(self._ids)
+                self._tell("table", "neural voices: the engine's sample table is full; playing the nearest "
+                                    "latents already rendered", warn)
+                with self._lock:
+                    return self._nearest(base, pins)
             with self._lock:
                 self._ids[key] = sid
                 self._by_base.setdefault(base, []).append((pins, sid))
