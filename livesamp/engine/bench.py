@@ -27,7 +27,8 @@ import time
 import numpy as np
 
 from .engine import Engine
-from .layout import INTERP_LINEAR, KIND_GRAIN, trigger_rows
+from .layout import (INTERP_LINEAR, KIND_GRAIN, T_FRAME, T_GRAIN_POS, T_PAN, T_SPEED,
+                     trigger_rows)
 
 __all__ = ["w1_triggers", "w2_triggers", "main"]
 
@@ -55,13 +56,22 @@ def w2_triggers(ev: dict, amp: float, sr: int, src_frames: int, voice_frames: in
 
 
 def w1_triggers(ev: dict, amp: float, sr: int, src_frames: int,
-                grain_frames: int = 2400) -> np.ndarray:
+                grain_frames: int = 2400, out: np.ndarray | None = None) -> np.ndarray:
     """Trigger rows for a W1 event list: one single grain each (onset, start frame,
-    rate, pan in [-1, 1))."""
-    return trigger_rows(len(ev["onset"]), frame=ev["onset"], sample=0, kind=KIND_GRAIN,
-                        grain_density=0.0, grain_size=grain_frames / sr,
-                        grain_pos=ev["start"] / src_frames, grain_env=0, speed=ev["rate"],
-                        amp=amp, pan=(ev["pan"] + 1.0) / 2.0, interp=INTERP_LINEAR)
+    rate, pan in [-1, 1)). ``out``: rows already holding the constant columns (from an
+    earlier call) to fill in place."""
+    n = len(ev["onset"])
+    if out is None or len(out) < n:
+        return trigger_rows(n, frame=ev["onset"], sample=0, kind=KIND_GRAIN,
+                            grain_density=0.0, grain_size=grain_frames / sr,
+                            grain_pos=ev["start"] / src_frames, grain_env=0, speed=ev["rate"],
+                            amp=amp, pan=(ev["pan"] + 1.0) / 2.0, interp=INTERP_LINEAR)
+    rows = out[:n]
+    rows[:, T_FRAME] = ev["onset"]
+    rows[:, T_GRAIN_POS] = ev["start"] / src_frames
+    rows[:, T_SPEED] = ev["rate"]
+    rows[:, T_PAN] = (ev["pan"] + 1.0) / 2.0
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,11 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     eng.add_sample(src)
     onsets = ev["onset"] if ev is not None else np.zeros(0, np.int64)
 
+    buf = [None]     # W1: the rows of the previous step, refilled in place
+
     def rows(lo: int, hi: int) -> np.ndarray:      # trigger rows of events lo..hi-1
         part = {k: v[lo:hi] for k, v in ev.items()}
         if kind == "w2":
             return w2_triggers(part, amp, W.SR, len(src), W.W2_VOICE_FRAMES, W.W2_FADE_FRAMES)
-        return w1_triggers(part, amp, W.SR, len(src), W.W1_GRAIN_FRAMES)
+        r = w1_triggers(part, amp, W.SR, len(src), W.W1_GRAIN_FRAMES, buf[0])
+        if buf[0] is None or len(r) > len(buf[0]):
+            buf[0] = r
+        return r
 
     eng.render(0)   # load the kernel
     c0 = time.process_time()
