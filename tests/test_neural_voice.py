@@ -76,11 +76,7 @@ def test_transfer_of_unseen_percussion_is_finite_bounded_and_follows_the_source(
             assert out.shape == src.shape and np.isfinite(out).all() and np.abs(out).max() < 1.0, label
             assert M.rms_db(out) > M.rms_db(src) - 30, label                 # not silent
             over = frame_rms_db(out, fr.hop, len(fr)) - frame_rms_db(src, fr.hop, len(fr))
-            loud = frame_rms_db(src, fr.hop, len(fr)) > -60
-            # no frame more than GUARD_DB over the source's loudest neighbouring frame
-            src_db = frame_rms_db(src, fr.hop, len(fr))
-            ref = np.maximum.reduce([src_db, np.r_[src_db[:1], src_db[:-1]], np.r_[src_db[1:], src_db[-1:]]])
-            assert np.all((frame_rms_db(out, fr.hop, len(fr)) - ref)[loud] <= GUARD_DB + 0.3), (label, over.max())
+            assert over.max() <= GUARD_DB + 0.01, (label, over.max())   # no frame 6 dB over the source's
             r = M.loudness_correlation(src, out, SR)
             if np.isfinite(r):
                 corr.append(r)
@@ -98,9 +94,7 @@ def test_the_guard_holds_a_runaway_decoder(tonal_voice, percussive):
         fr = F.analyse(src, SR)
         out = wild.render(fr, follow=False, source=src)
         assert np.isfinite(out).all() and np.abs(out).max() < 1.0
-        src_db = frame_rms_db(src, fr.hop, len(fr))
-        ref = np.maximum.reduce([src_db, np.r_[src_db[:1], src_db[:-1]], np.r_[src_db[1:], src_db[-1:]]])
-        assert np.all(frame_rms_db(out, fr.hop, len(fr)) - ref <= GUARD_DB + 0.3), label
+        assert np.all(frame_rms_db(out, fr.hop, len(fr)) - frame_rms_db(src, fr.hop, len(fr)) <= GUARD_DB + 0.01), label
 
 
 def test_pinning_a_latent_changes_the_sound_and_pins_are_exact(tonal_voice):

@@ -151,9 +151,11 @@ def frame_rms_db(x: np.ndarray, hop: int, count: int) -> np.ndarray:
 
 
 def guard(out: np.ndarray, frames: Frames, source: np.ndarray | None = None) -> np.ndarray:
-    """``out`` with every 10 ms frame held to at most ``GUARD_DB`` over the source's level
-    (its RMS when ``source`` is given, else its A-weighted loudness; gains interpolated
-    between frame centres), non-finite samples zeroed, then a soft clip to +-1."""
+    """``out`` with every 10 ms frame (20 ms RMS windows, as ``frame_rms_db``) held to at
+    most ``GUARD_DB`` over the same frame of the source (its RMS when ``source`` is given,
+    else its A-weighted loudness; gains interpolated between frame centres, so an attack
+    smeared early by the 10 ms controls is turned down too), non-finite samples zeroed,
+    then a soft clip to +-1."""
     out = np.nan_to_num(np.asarray(out, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
     count = len(frames)
     if count == 0 or len(out) == 0:
@@ -163,9 +165,6 @@ def guard(out: np.ndarray, frames: Frames, source: np.ndarray | None = None) -> 
         ref = frame_rms_db(np.asarray(source, dtype=np.float64), hop, count)
     else:
         ref = frames.loudness.astype(np.float64)
-    # the source's level is taken as the max over its neighbouring frames, so an attack is
-    # not clipped for being a few ms early
-    ref = np.maximum.reduce([ref, np.concatenate([ref[:1], ref[:-1]]), np.concatenate([ref[1:], ref[-1:]])])
     for _ in range(3):
         excess = frame_rms_db(out, hop, count) - (ref + GUARD_DB)
         if not np.any(excess > 0.01):
