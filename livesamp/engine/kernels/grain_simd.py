@@ -10,24 +10,31 @@ Per chunk (grain start ``S``, grain time of lane 0 ``t0 = 8q - S``):
 
 - read position, fixed point (int64, 32 fractional bits, absolute arena frames):
   ``X(t) = P0 + R t``; the chunk's integer base ``b = floor(min X)`` over the lanes the
-  grain covers, then lane positions relative to ``b`` in float32:
-  ``x_k = float32(X(t0) - b) + r32 k`` (an error of ~1e-6 frames);
+  grain covers; lane positions past ``b`` in int32 6.26 fixed point,
+  ``(X(t0) - b) + k (R >> 6)``: index ``>> 26``, fraction the low 26 bits (an error of
+  ~1e-7 frames against the float64 position);
 - taps without gathers: for ``|rate| <= 2`` the 8 lanes read at most 16 consecutive
   source frames, so each tap is two unaligned 8-float loads at ``b + d`` and ``b + d +
-  8`` and two ``vpermps`` picked by ``x_k >= 8`` (LLVM's generic gather is scalarised
-  on this CPU, and AVX2's ``vgatherdps`` measured 2.3x slower than this);
+  8`` and two ``vpermps`` picked by ``index >= 8`` (LLVM's generic gather is
+  scalarised on this CPU, and AVX2's ``vgatherdps`` measured 2.3x slower than this);
 - interpolation: linear ``a + f (b - a)`` or 4-point cubic Hermite (the sampler's);
-- envelope of grain phase ``p = t / L``, evaluated in the lanes (no table):
-  hann ``sin^2(pi p)``, tukey (``sin^2(pi u)``, ``u = min(2p, 2 - 2p, 1/2)``),
-  expodec ``(1000^-p - 0.001) / 0.999``, rexpodec the same of ``1 - p``; ``sin(pi u)``
-  is a degree-5 polynomial in ``(u - 1/2)^2`` (error 2e-10), ``2^x`` a degree-6
-  polynomial times an exponent built from bits;
-- output ``acc = fma(s * env, gain, acc)`` per channel, lanes outside ``[lo, hi)``
-  masked (``vmaskmovps``).
+- envelope of grain phase ``p = t / L`` computed in the lanes: hann ``sin^2(pi p)``,
+  tukey (``sin^2(pi u)``, ``u = min(2p, 2 - 2p, 1/2)``), expodec ``(1000^-p - 0.001) /
+  0.999``, rexpodec the same of ``1 - p``; ``sin(pi u)`` is a degree-5 polynomial in
+  ``(u - 1/2)^2`` (error 2e-10), ``2^x`` a degree-6 polynomial times an exponent built
+  from bits. ``env_fill`` writes the same lane values into a table (grains.py keeps a
+  few per (envelope, length)); the chunks wholly inside a grain then load it (one load
+  instead of ~10 vector operations), with bit-identical results;
+- output ``acc = fma(s * env, gain, acc)`` per channel; the (at most two) chunks a
+  range does not cover whole are masked (``vmaskmovps``).
 
 The caller guarantees ``|r| <= 2`` and that every window read lies inside the
 source rows (see grains.py, which checks it once per grain). The kernel needs AVX2
 and FMA (``SIMD``); elsewhere grains.py uses its scalar path for every grain.
+
+Measured on the 2-vCPU Zen 3 VM (W1 clouds, linear, hann): ~31 instructions and ~13
+cycles per chunk, 1.6 cycles per grain-sample with tables (4.2 with the polynomial
+envelope); per call (one grain, one block) ~155 instructions of set-up.
 """
 from __future__ import annotations
 
