@@ -45,7 +45,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["SIMD", "grain_span", "env_fill", "HANN_POLY", "EXP2_POLY", "ENV_HANN", "ENV_TUKEY",
+__all__ = ["SIMD", "grain_span", "grain_pair", "env_fill", "HANN_POLY", "EXP2_POLY", "ENV_HANN", "ENV_TUKEY",
            "ENV_EXPODEC", "ENV_REXPODEC", "EXPO_K"]
 
 ENV_HANN = 0
@@ -167,12 +167,12 @@ def _env_at(b, ops, env_kind, a, tq):
     return ops.env(env_kind, b.fmul(t, _splat(b, a["invl"])))
 
 
-def _chunk(b, ops, cubic, stereo, env_kind, a, base, d0, tq, off, lo, hi, env=None):
-    """One chunk: lane positions past ``base`` in 6.26 fixed point, ``d0 + rk`` (``rk``
-    = lane x rate), taps, envelope at grain times ``tq + k`` (or ``env``, the same
-    values from the grain's table), added to the destinations at element ``off``
-    (lanes ``lo..hi-1`` only, or all 8 if ``lo`` is None)."""
-    pos = b.add(_splat(b, d0, _V8I), a["rk"])
+def _chunk_values(b, ops, cubic, stereo, env_kind, a, rk, base, d0, tq, env):
+    """One chunk of one grain: lane positions past ``base`` in 6.26 fixed point,
+    ``d0 + rk`` (``rk`` = lane x rate), taps, times the envelope at grain times ``tq +
+    k`` (or ``env``, the same values from the grain's table). Returns the (left,
+    right) lane vectors before the gains."""
+    pos = b.add(_splat(b, d0, _V8I), rk)
     # a lane exactly on the base can come out a few 2^-26 below it (the lane rate is
     # truncated): clamp at 0 (lanes the grain does not cover are masked anyway)
     pos = b.select(b.icmp_signed("<", pos, _vc(0, _V8I)), _vc(0, _V8I), pos)
@@ -206,6 +206,18 @@ def _chunk(b, ops, cubic, stereo, env_kind, a, base, d0, tq, off, lo, hi, env=No
         outs.append(b.fmul(y, env))
     if not stereo:
         outs.append(outs[0])
+    return outs
+
+
+def _dests(b, a, off):
+    return [b.bitcast(b.gep(a["d0"], [off]), _V8F.as_pointer()),
+            b.bitcast(b.gep(a["d1"], [off]), _V8F.as_pointer())]
+
+
+def _chunk(b, ops, cubic, stereo, env_kind, a, base, d0, tq, off, lo, hi, env=None):
+    """One chunk of the grain in ``a`` added to the destinations at element ``off``
+    (lanes ``lo..hi-1`` only, or all 8 if ``lo`` is None)."""
+    outs = _chunk_values(b, ops, cubic, stereo, env_kind, a, a["rk"], base, d0, tq, env)
     dests = [b.bitcast(b.gep(a["d0"], [off]), _V8F.as_pointer()),
              b.bitcast(b.gep(a["d1"], [off]), _V8F.as_pointer())]
     gains = (_splat(b, a["gl"]), _splat(b, a["gr"]))
@@ -339,6 +351,87 @@ def grain_span(typingctx, s0_t, s1_t, d0_t, d1_t, tab_t, toff_t, variant_t, a_t,
             hit = b.icmp_signed("==", a["variant"], ir.Constant(_I64, variant))
             with b.if_then(hit):
                 _variant_body(b, ops, cubic, stereo, env_kind, a)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+def _pair_body(b, ops, cubic, stereo, env_kind, a, grains):
+    """Chunks ``q0 .. q0+nq-1`` (all inside both grains and the range) of two grains
+    with tables: each accumulator is loaded once, the first grain added, then the
+    second (the order of the single path: the same samples)."""
+    i64 = lambda v: ir.Constant(_I64, v)
+    tab = b.bitcast(a["tab"], _F32.as_pointer())
+    f_first = b.shl(a["q0"], i64(3))
+    setup = []
+    for g in grains:
+        t_first = b.sub(f_first, g["S"])
+        lane_r = b.trunc(b.ashr(g["R"], i64(32 - LANE_FRAC)), _I32)
+        setup.append(dict(
+            t_first=t_first,
+            x_first=b.add(g["P0"], b.mul(g["R"], t_first)),
+            x_low=b.select(b.icmp_signed("<", g["R"], i64(0)), b.mul(g["R"], i64(7)), i64(0)),
+            r8=b.mul(g["R"], i64(8)),
+            rk=b.mul(_splat(b, lane_r, _V8I), ir.Constant(_V8I, list(range(8)))),
+            gains=(_splat(b, g["gl"]), _splat(b, g["gr"])), toff=g["toff"]))
+    with cgutils.for_range(b, a["nq"]) as loop:
+        j = loop.index
+        outs = []
+        for st in setup:
+            x = b.add(st["x_first"], b.mul(st["r8"], j))
+            base = b.ashr(b.add(x, st["x_low"]), i64(32))
+            t0 = b.add(st["t_first"], b.shl(j, i64(3)))
+            ptr = b.gep(tab, [b.add(st["toff"], t0)])
+            env = b.load(b.bitcast(ptr, _V8F.as_pointer()), align=4)
+            outs.append(_chunk_values(b, ops, cubic, stereo, env_kind, a, st["rk"], base,
+                                      _lane0(b, x, base), None, env))
+        dests = _dests(b, a, b.sub(b.add(f_first, b.shl(j, i64(3))), a["fa"]))
+        for c, dst in enumerate(dests):
+            acc = b.load(dst, align=4)
+            for st, o in zip(setup, outs):
+                acc = ops.fma(o[c], st["gains"][c], acc)
+            b.store(acc, dst, align=4)
+
+
+_PAIR_ARGS = ("s0", "s1", "d0", "d1", "tab", "variant", "fa", "q0", "nq",
+              "S", "P0", "R", "toff", "gl", "gr", "S2", "P02", "R2", "toff2", "gl2", "gr2")
+
+
+@intrinsic
+def grain_pair(typingctx, s0_t, s1_t, d0_t, d1_t, tab_t, variant_t, fa_t, q0_t, nq_t,
+               S_t, P0_t, R_t, toff_t, gl_t, gr_t, S2_t, P02_t, R2_t, toff2_t, gl2_t, gr2_t):
+    """Add chunks ``q0 .. q0+nq-1`` of two grains of the same ``variant``, both with
+    envelope tables and covering those chunks whole, to ``d0``/``d1`` (element 0 =
+    stream frame ``fa``): register blocking, one load and store of the accumulators
+    per chunk for both. Per grain: start, fixed-point position and rate, table offset,
+    gains. Bit-identical to two ``grain_span`` calls."""
+    for arr in (s0_t, s1_t, d0_t, d1_t):
+        if not (isinstance(arr, types.Array) and arr.dtype == types.float32
+                and arr.ndim == 1):
+            return None
+    if not (isinstance(tab_t, types.Array) and tab_t.dtype == types.float64
+            and tab_t.layout == "C"):
+        return None
+    i64 = types.int64
+    f32 = types.float32
+    grain = (i64, i64, i64, i64, f32, f32)
+    sig = types.void(s0_t, s1_t, d0_t, d1_t, tab_t, i64, i64, i64, i64, *grain, *grain)
+
+    def codegen(context, b, signature, args):
+        a = {}
+        for name, ty, val in zip(_PAIR_ARGS, signature.args, args):
+            if isinstance(ty, types.Array):
+                a[name] = context.make_array(ty)(context, b, val).data
+            else:
+                a[name] = val
+        grains = [{k: a[k + sfx] for k in ("S", "P0", "R", "toff", "gl", "gr")}
+                  for sfx in ("", "2")]
+        ops = _Ops(b)
+        for variant in range(16):
+            cubic, stereo, env_kind = bool(variant & 1), bool(variant & 2), variant >> 2
+            hit = b.icmp_signed("==", a["variant"], ir.Constant(_I64, variant))
+            with b.if_then(hit):
+                _pair_body(b, ops, cubic, stereo, env_kind, a, grains)
         return context.get_dummy_value()
 
     return sig, codegen

@@ -75,7 +75,7 @@ from ..state import (K_GFREE, K_GLIST, K_GRAIN_DROPS, K_GRAINS, VF_AMP, VF_EG, V
                      VI_GASYNC, VI_GATE, VI_GHEAD, VI_GK, VI_GLEN, VI_GRNG, VI_GSLEN,
                      VI_GSOFF, VI_GTAIL, VI_GVAR, VI_KIND, VI_LIFE, VI_NAT, VI_R,
                      VI_START, VI_STEREO)
-from .grain_simd import SIMD, env_fill, grain_span
+from .grain_simd import SIMD, env_fill, grain_pair, grain_span
 
 __all__ = ["NGF", "NGI", "grain_shapes", "KIND_VOICE_CLOUD", "grains_reset", "grain_alloc", "grain_free",
            "start_grain", "mix_grains", "render_grain", "prepare_cloud", "render_cloud",
@@ -451,6 +451,28 @@ def render_grain(g, fa, fb, gf, gi, src0, src1, d0, d1):
     return end <= fb
 
 
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _pairable(g, fa, fb, gi):
+    """Grain ``g`` covers ``[fa, fb)`` whole, goes on past it, and renders through the
+    SIMD kernel with a table: it may share the accumulators with another such grain."""
+    start = gi[g, GI_START]
+    tab = gi[g, GI_TAB]
+    return (gi[g, GI_FAST] != 0 and tab > 0 and tab <= N_TAB and start <= fa
+            and start + gi[g, GI_LEN] > fb)
+
+
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def _render_pair(g, h, fa, n, gf, gi, src0, src1, d0, d1):
+    """Grains ``g`` then ``h`` (both ``_pairable``, the same variant) over ``[fa, fa+n)``
+    (on the 8-frame grid), one accumulator pass: the same samples as ``render_grain``
+    of ``g`` and then of ``h``."""
+    grain_pair(src0, src1, d0, d1, gf, gi[g, GI_VAR], fa, fa >> 3, n >> 3,
+               gi[g, GI_START], gi[g, GI_P0], gi[g, GI_R], _table_offset(gi, gi[g, GI_TAB] - 1),
+               np.float32(gf[g, GF_GL]), np.float32(gf[g, GF_GR]),
+               gi[h, GI_START], gi[h, GI_P0], gi[h, GI_R], _table_offset(gi, gi[h, GI_TAB] - 1),
+               np.float32(gf[h, GF_GL]), np.float32(gf[h, GF_GR]))
+
+
 @njit(cache=True, nogil=True, _nrt=False)
 def mix_grains(bs, n, gf, gi, arena, b0, b1, cnt):
     """Mix the single grains into ``b0``/``b1`` (element 0 = stream frame ``bs``) over
@@ -463,16 +485,34 @@ def mix_grains(bs, n, gf, gi, arena, b0, b1, cnt):
         nl = pool
     src0 = arena[0]
     src1 = arena[1]
+    fb = bs + n
+    aligned = (bs & 7) == 0 and (n & 7) == 0
+    held = np.int64(-1)     # a grain waiting for a partner (rendered before any later one)
     j = 0
     for k in range(nl):
         g = gi[k, GI_LIST]
         if g < 0 or g >= pool:
             continue
-        if render_grain(g, bs, bs + n, gf, gi, src0, src1, b0, b1):
+        if aligned and _pairable(g, bs, fb, gi):
+            if held >= 0 and gi[held, GI_VAR] == gi[g, GI_VAR]:
+                _render_pair(held, g, bs, n, gf, gi, src0, src1, b0, b1)
+                held = -1
+            else:
+                if held >= 0:
+                    render_grain(held, bs, fb, gf, gi, src0, src1, b0, b1)
+                held = g
+        else:
+            if held >= 0:
+                render_grain(held, bs, fb, gf, gi, src0, src1, b0, b1)
+                held = -1
+            render_grain(g, bs, fb, gf, gi, src0, src1, b0, b1)
+        if gi[g, GI_START] + gi[g, GI_LEN] <= fb:
             grain_free(gi, cnt, g)
         else:
             gi[j, GI_LIST] = g
             j += 1
+    if held >= 0:
+        render_grain(held, bs, fb, gf, gi, src0, src1, b0, b1)
     cnt[K_GLIST] = j
 
 
@@ -620,6 +660,8 @@ def render_cloud(v, bs, o0, t0, m, vf, vi, gf, gi, cnt, src0, src1, s0, s1):
     d0 = s0[o0:]
     d1 = s1[o0:]
     ends = t_end >= life
+    pairs = not ends and (fa & 7) == 0 and (m & 7) == 0   # as mix_grains, two by two
+    held = np.int64(-1)
     prev = np.int64(0)
     h = vi[v, VI_GHEAD]
     pool = _pool(gi)
@@ -628,7 +670,20 @@ def render_cloud(v, bs, o0, t0, m, vf, vi, gf, gi, cnt, src0, src1, s0, s1):
         guard -= 1
         g = h - 1
         nxt_h = gi[g, GI_NEXT]
-        done = render_grain(g, fa, fb, gf, gi, src0, src1, d0, d1)
+        if pairs and _pairable(g, fa, fb, gi):
+            if held >= 0 and gi[held, GI_VAR] == gi[g, GI_VAR]:
+                _render_pair(held, g, fa, m, gf, gi, src0, src1, d0, d1)
+                held = -1
+            else:
+                if held >= 0:
+                    render_grain(held, fa, fb, gf, gi, src0, src1, d0, d1)
+                held = g
+        else:
+            if held >= 0:
+                render_grain(held, fa, fb, gf, gi, src0, src1, d0, d1)
+                held = -1
+            render_grain(g, fa, fb, gf, gi, src0, src1, d0, d1)
+        done = gi[g, GI_START] + gi[g, GI_LEN] <= fb
         if done or ends:
             if prev > 0:
                 gi[prev - 1, GI_NEXT] = nxt_h
@@ -640,6 +695,8 @@ def render_cloud(v, bs, o0, t0, m, vf, vi, gf, gi, cnt, src0, src1, s0, s1):
         else:
             prev = h
         h = nxt_h
+    if held >= 0:
+        render_grain(held, fa, fb, gf, gi, src0, src1, d0, d1)
     _voice_env(v, vf, vi, s0, s1, o0, t0, m)
 
 
