@@ -118,8 +118,22 @@ def test_engine_params_table_is_covered():
     covered = {"gain", "velocity", "amp", "pan", "speed", "accelerate", "unit", "begin", "end", "loop",
                "cut", "sustain", "attack", "release", "orbit", "cutoff", "resonance", "hcutoff",
                "hresonance", "interp", "note", "n", "bandf", "bandq", "shape", "crush", "coarse", "vowel",
-               "room", "size", "dry", "delay", "delaytime", "delayfeedback", "lock"}
+               "room", "size", "dry", "delay", "delaytime", "delayfeedback", "lock",
+               "grain", "density", "pos", "jitter", "pitchjitter", "spread", "reverse", "sync",
+               "grainenv", "grainseed"}
     assert set(ENGINE_PARAMS) == covered
+
+
+def test_grain_parameters_make_a_cloud(rig):
+    s, srv, warnings = rig
+    play(srv, {"s": "bd", "grain": 0.03, "density": 60, "pos": 0.4, "jitter": 0.1,
+               "pitchjitter": 2.0, "spread": 0.5, "reverse": 0.25, "sync": 0,
+               "grainenv": "expodec", "grainseed": 9})
+    r, = rows(s)
+    assert r[L.T_KIND] == L.KIND_GRAIN and r[L.T_GRAIN_SIZE] == pytest.approx(0.03)
+    assert r[L.T_GRAIN_DENSITY] == 60 and r[L.T_GRAIN_POS] == pytest.approx(0.4)
+    assert r[L.T_GRAIN_ASYNC] == 1 and r[L.T_GRAIN_ENV] == 2 and r[L.T_GRAIN_SEED] == 9
+    assert not warnings
 
 
 def test_unknown_and_unimplemented_parameters_warn_once(rig):

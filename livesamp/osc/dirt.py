@@ -39,6 +39,8 @@ ENGINE_PARAMS: dict[str, str] = {
     "bandf": "num", "bandq": "num", "shape": "num", "crush": "num", "coarse": "num", "vowel": "str",
     "room": "num", "size": "num", "dry": "num", "delay": "num", "delaytime": "num",
     "delayfeedback": "num", "lock": "num",
+    "grain": "num", "density": "num", "pos": "num", "jitter": "num", "pitchjitter": "num",
+    "spread": "num", "reverse": "num", "sync": "num", "grainenv": "str", "grainseed": "num",
 }
 # read for timing/semantics, not passed on as parameters
 PROTOCOL_KEYS = frozenset({"s", "cps", "cycle", "delta", "clip", "nudge", "_id_"})
