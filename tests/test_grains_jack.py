@@ -2,8 +2,9 @@
 JACK dummy server (block 256) for 60 s, as clouds (voices: effects apply) or as single
 grains (kind-1 triggers from Python, ~41,000 per second). Reports the callback load and
 xruns/overruns; the load must stay under half a core. Measured on the 2-vCPU VM: load
-mean 0.22-0.24 of a core (max 2.6-4.4 in single callbacks), 5-21 overruns in 11,300
-callbacks, 43-85 xruns (the idle engine has them too, see test_io_jack.py's soak).
+mean 0.18-0.24 of a core (single callbacks up to 0.4-4.4: vCPU steal), 0-21 overruns
+in 11,300 callbacks, 6-85 xruns (the idle engine has them too, see test_io_jack.py's
+soak).
 
 ``CLOUD_FX`` holds effect columns the clouds carry (empty: dry). Effects of the clouds'
 voices and orbits can be switched on there (e.g. ``{L.T_ROOM: 0.3, L.T_SIZE: 0.6}``).
