@@ -56,6 +56,9 @@ Rendering: the SIMD kernel (grain_simd.py: AVX2, |r| <= 2, the grain's whole spa
 inside the sample's clamp range) or a scalar float64 loop for every other grain; the
 choice is made once per grain. Both compute each sample from the grain and the
 frame alone, so a grain sounds the same however the stream is cut into blocks.
+One exception: grains free their pool entries at the end of the block they end in, so
+when the pool is full (an overload, counted in ``grain_drops``), which grains are
+dropped can depend on the block size.
 """
 from __future__ import annotations
 
