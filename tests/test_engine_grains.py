@@ -289,3 +289,45 @@ def test_paired_grains_sound_as_single_ones(interp):
     ref = sum(naive.grain_from_row(audio, r, 6000) for r in rows)
     np.testing.assert_allclose(outs[0], ref, atol=2e-5)
     assert np.abs(ref).max() > 0.3
+
+
+def test_a_single_grain_with_a_send_sounds_the_same_grain_as_a_voice():
+    """Effects need a voice: the grain becomes a cloud of itself (a start notice, a voice),
+    and with an inaudible send it is the dry grain, sample for sample."""
+    audio = _audio()
+    dry_row = _grain_row()
+    _, dry = _render(dry_row, audio, 3000)
+    eng, y = _render(_grain_row(delay=1e-12), audio, 3000)
+    np.testing.assert_allclose(y, naive.grain_from_row(audio, dry_row[0], 3000), atol=2e-6, rtol=0)
+    np.testing.assert_allclose(y, dry, atol=2e-6, rtol=0)
+    kinds = eng.pop_notices()[:, L.N_KIND].tolist()
+    assert kinds.count(L.NK_STARTED) == 1 and kinds.count(L.NK_ENDED) == 1
+    assert eng.stats()["grains"] == 1 and eng.stats()["active_voices"] == 0
+
+
+@pytest.mark.parametrize("speed", [1.37, -0.71])
+def test_a_single_grain_goes_through_every_per_voice_effect(speed):
+    audio = _audio()
+    row = _grain_row(speed=speed, vowel=2, shape=0.4, hcutoff=120.0, bandf=1500.0, bandq=2.0,
+                     crush=6, coarse=2, cutoff=5000.0, resonance=0.2)
+    _, y = _render(row, audio, 3000)
+    g = naive.grain_from_row(audio, row[0], 3000)
+    L_ = int(round(0.02 * SR))
+    ref = np.zeros_like(g)
+    lo, hi = 37, 37 + L_ + 1          # the voice: the grain, then its (silent) release
+    for c in range(2):
+        ref[lo:hi, c] = naive.voice_chain(g[lo:hi, c], row[0])
+    assert np.abs(ref).max() > 0.05
+    np.testing.assert_allclose(y[:hi], ref[:hi], atol=2e-5)
+    assert not np.allclose(y, g, atol=1e-3)
+
+
+def test_a_single_grain_with_room_leaves_a_reverb_tail():
+    audio = _audio()
+    _, dry = _render(_grain_row(), audio, 24000)
+    eng, wet = _render(_grain_row(room=0.5, size=0.8), audio, 24000)
+    end = 37 + int(round(0.02 * SR))
+    assert not np.any(dry[end + 1:])
+    assert np.abs(wet[end + 2000:]).max() > 1e-3          # the tail after the grain ended
+    np.testing.assert_allclose(wet[:end], dry[:end], atol=0.05)   # the grain itself still there
+    assert np.all(np.isfinite(wet))

@@ -1,13 +1,12 @@
 """Grains live: 2,048 concurrent 50 ms grains through the real PortAudio callback on the
-JACK dummy server (block 256) for 60 s, as clouds (voices: effects apply) or as single
-grains (kind-1 triggers from Python, ~41,000 per second). Reports the callback load and
+JACK dummy server (block 256) for 60 s, as clouds with every effect on one orbit (the
+issue's case: per-voice vowel, shape, hpf, bandf, crush, coarse, lpf; the orbit's reverb
+and delay), as dry clouds, or as single grains (kind-1 triggers from Python, ~41,000 per
+second). Reports the callback load and
 xruns/overruns; the load must stay under half a core. Measured on the 2-vCPU VM: load
 mean 0.18-0.24 of a core (single callbacks up to 0.4-4.4: vCPU steal), 0-21 overruns
 in 11,300 callbacks, 6-85 xruns (the idle engine has them too, see test_io_jack.py's
 soak).
-
-``CLOUD_FX`` holds effect columns the clouds carry (empty: dry). Effects of the clouds'
-voices and orbits can be switched on there (e.g. ``{L.T_ROOM: 0.3, L.T_SIZE: 0.6}``).
 """
 from __future__ import annotations
 
@@ -28,7 +27,8 @@ BLOCK = 256
 GRAINS = 2048          # sounding at once
 GRAIN_S = 0.05
 CLOUDS = 16            # clouds sounding at once, each 1 s long, one starting every 1/16 s
-CLOUD_FX: dict = {}    # trigger column -> value for every cloud (effects; empty: dry)
+ALL_FX = dict(vowel=1, shape=0.4, hcutoff=80, bandf=1500, bandq=2, crush=8, coarse=2,
+              cutoff=8000, room=0.3, size=0.7, delay=0.2, delaytime=0.3, delayfb=0.5, orbit=0)
 
 
 def _source(eng):
@@ -38,7 +38,7 @@ def _source(eng):
     return eng.add_sample(x.astype(np.float32))
 
 
-def _clouds(first, k, rng, src):
+def _clouds(first, k, rng, src, fx):
     """``k`` cloud triggers from frame ``first``, one every SR/CLOUDS frames: each 1 s of
     GRAINS/CLOUDS overlapping 50 ms grains."""
     density = GRAINS / CLOUDS / GRAIN_S
@@ -47,13 +47,11 @@ def _clouds(first, k, rng, src):
                         grain_pos=rng.uniform(0.05, 0.9, k), grain_posjit=0.05,
                         grain_ratejit=2.0, grain_spread=1.0, grain_seed=rng.integers(0, 1 << 30, k),
                         speed=rng.uniform(0.7, 1.5, k), amp=0.5 / np.sqrt(GRAINS),
-                        sustain=SR - 240, interp=L.INTERP_LINEAR)
-    for col, value in CLOUD_FX.items():
-        rows[:, col] = value
+                        sustain=SR - 240, interp=L.INTERP_LINEAR, **fx)
     return rows
 
 
-def _grains(first, k, rng, src):
+def _grains(first, k, rng, src, fx):
     """``k`` single grains from frame ``first``, GRAINS per GRAIN_S seconds."""
     step = GRAIN_S * SR / GRAINS
     return trigger_rows(k, frame=first + np.floor(np.arange(k) * step), sample=src,
@@ -67,8 +65,10 @@ def _run(jack_server, kind, seconds):
                  ring_capacity=1 << 15)
     src = _source(eng)
     rng = np.random.default_rng(7)
-    per_s = CLOUDS if kind == "clouds" else GRAINS / GRAIN_S
-    make = _clouds if kind == "clouds" else _grains
+    clouds = kind.startswith("clouds")
+    per_s = CLOUDS if clouds else GRAINS / GRAIN_S
+    make = _clouds if clouds else _grains
+    fx = ALL_FX if kind == "clouds_fx" else {}
     loads, active = [], []
     with LiveOutput(eng, device=jack_server.device, blocksize=BLOCK, tap_seconds=0):
         time.sleep(0.5)
@@ -79,7 +79,7 @@ def _run(jack_server, kind, seconds):
             horizon = eng.frame + SR // 5            # keep 0.2 s of triggers queued
             k = int((horizon - next_frame) * per_s // SR)
             if k > 0:
-                rows = make(next_frame, k, rng, src)
+                rows = make(next_frame, k, rng, src, fx)
                 done = 0
                 while done < k:
                     done += eng.push(rows[done:])
@@ -94,7 +94,7 @@ def _run(jack_server, kind, seconds):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["clouds", "grains"])
+@pytest.mark.parametrize("kind", ["clouds_fx", "clouds", "grains"])
 def test_2048_concurrent_grains_live_60s(jack_server, kind):
     s, load, active = _run(jack_server, kind, 60)
     print(f"\n{kind}: {GRAINS} grains at once, block {BLOCK}: callbacks {s['callbacks']} "

@@ -31,7 +31,8 @@ import numpy as np
 from numba import njit
 
 from .atomics import load_acquire, store_release
-from .kernels.grains import mix_grains, prepare_cloud, release_cloud, start_grain
+from .kernels.grains import (as_one_grain_cloud, grain_needs_voice, mix_grains, prepare_cloud,
+                             release_cloud, start_grain)
 from .kernels.master import master_process
 from .kernels.orbits import orbit_event, orbits_process
 from .kernels.sampler import prepare_sampler
@@ -70,7 +71,8 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
     """Start one trigger of the block ``[bs, ...)`` at its frame ``f`` (``bs`` if that is
     past). Frames before ``cnt[K_SEG]`` are already mixed into the bus; if no slot is
     free this renders the voices up to the trigger's frame first. Kind 1 with density
-    0 is a single grain (grain pool, no voice); kind 1 with a density, a cloud voice."""
+    0 is a single grain (grain pool, no voice; with effects, a cloud of one grain); kind
+    1 with a density, a cloud voice."""
     if f < bs:
         cnt[K_LATE] += 1
         ring_push_one(nbuf, nidx, np.float64(NK_LATE), np.float64(bs), _id(row[T_EVENT]),
@@ -92,6 +94,9 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
         _reject(row, np.float64(f), np.float64(REJ_SAMPLE), cnt, nbuf, nidx)
         return
     cloud = kind == KIND_GRAIN and row[T_GRAIN_DENSITY] > 0.0
+    if kind == KIND_GRAIN and not cloud and grain_needs_voice(row):
+        as_one_grain_cloud(row, cfg[C_SR])     # effects need a voice: a cloud of one grain
+        cloud = True
     if kind == KIND_GRAIN and not cloud:
         reason = start_grain(row, f, cfg[C_SR], np.float64(off), np.float64(length),
                              s_meta[0, sid], s_meta[1, sid] != 0.0, arena.shape[1], gf, gi,
