@@ -177,9 +177,32 @@ def _rss() -> int:
         return int(f.read().split()[1]) * 4096
 
 
+_SENDER = """
+import socket, sys, time
+from livesamp.osc import unix_to_ntp, wire
+port, seconds, rate = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+msg = wire.encode_message("/dirt/play", ["cps", 0.5625, "gain", 0.5, "n", 1.0, "s", "hh"])
+client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+n = int(seconds * rate)
+burst = max(1, rate // 200)
+t = time.perf_counter()
+for i in range(0, n, burst):
+    for j in range(i, min(n, i + burst)):
+        client.sendto(wire.encode_bundle(unix_to_ntp(time.time() + 0.1), [msg]), ("127.0.0.1", port))
+    lag = (i + burst) / rate - (time.perf_counter() - t)
+    if lag > 0:
+        time.sleep(lag)
+print(time.perf_counter() - t)
+"""
+
+
 def _flood(seconds: float, rate: int, stream_factory=None, clock_factory=None):
-    """Send `rate` /dirt/play bundles per second for `seconds` (paced, in 5 ms bursts),
-    each due 0.1 s after it is sent; returns (session, stats, took, sent, rss growth)."""
+    """Another process (as a Tidal client is) sends `rate` /dirt/play bundles per second
+    for `seconds` (paced, in 5 ms bursts), each due 0.1 s after it is sent; returns
+    (session, stream, stats, the sender's seconds, sent, rss growth over the second half)."""
+    import subprocess
+    import sys
+
     s = block_session()
     s.engine.render(256)
     s.engine.reset()
@@ -187,24 +210,18 @@ def _flood(seconds: float, rate: int, stream_factory=None, clock_factory=None):
     now = time.time()
     clock = clock_factory(s, stream) if clock_factory else FixedStreamClock(now, SR)
     srv = OscServer(s, OscConfig(port=0, bus_port=0, hello=()), stream_clock=clock, report=lambda m: None)
-    msg = wire.encode_message("/dirt/play", ["cps", 0.5625, "gain", 0.5, "n", 1.0, "s", "hh"])
     n = int(seconds * rate)
-    burst = max(1, rate // 200)
     with srv.start():
         stream.start()
-        client = udp_client()
-        t = time.perf_counter()
-        rss0 = None
-        for i in range(0, n, burst):
-            for j in range(i, min(n, i + burst)):
-                client.sendto(wire.encode_bundle(unix_to_ntp(time.time() + 0.1), [msg]), srv.address)
-            if rss0 is None and i >= n // 2:
-                rss0 = _rss()          # growth is measured over the second half
-            lag = (i + burst) / rate - (time.perf_counter() - t)
-            if lag > 0:
-                time.sleep(lag)
-        took = time.perf_counter() - t
+        sender = subprocess.Popen([sys.executable, "-c", _SENDER, str(srv.address[1]), str(seconds), str(rate)],
+                                  stdout=subprocess.PIPE, text=True)
+        time.sleep(seconds / 2)
+        rss0 = _rss()          # growth is measured over the second half
+        out, _ = sender.communicate(timeout=seconds * 4 + 30)
+        assert sender.returncode == 0
+        took = float(out.strip())
         time.sleep(0.2)   # the OS reports its drop count with the next datagram read: send one
+        client = udp_client()
         client.sendto(wire.encode_message("/dirt/handshake", []), srv.address)
         assert wait_for(lambda: sum(srv.datagrams.values()) + srv.kernel_drops >= n + 1, timeout=10)
         grown = _rss() - rss0

@@ -158,7 +158,7 @@ def test_jack_onsets_at_timetags_within_1ms(jack):
         assert np.median(np.abs(err_ms)) <= 1.0
 
 
-def test_jack_flood_10k_per_s_for_10s_no_xruns(jack):
+def test_jack_flood_10k_per_s_for_10s(jack):
     from test_osc_fuzz import _flood
 
     s, stream, stats, took, n, grown = _flood(10.0, 10_000, lambda session: JackStream(session, jack),
@@ -168,7 +168,15 @@ def test_jack_flood_10k_per_s_for_10s_no_xruns(jack):
           f"engine started {engine['started']}, rejected {engine['rejected']} (no free voice: bursts "
           f"of same-frame triggers), late {engine['late']}, callback load max "
           f"{engine['callback_load_max']:.2f}; memory growth over the second half {grown / 1e6:.2f} MB")
-    assert stream.xruns == 0
+    # the dummy driver on a shared VM reports late wake-ups of its own (see
+    # test_io_jack's soak): an idle stream of the same length is the control
+    idle = JackStream(block_session(), jack).start()
+    time.sleep(10.0)
+    idle_xruns = idle.xruns
+    idle.stop()
+    print(f"idle control: xruns {idle_xruns}")
+    assert engine["late"] == 0 and engine["callback_load_max"] < 1.0
+    assert stream.xruns <= idle_xruns + 0.001 * 10.0 * 48000 / 256
     assert sum(stats["datagrams"].values()) + stats["kernel_drops"] == n + 1
     assert stats["messages"].get("internal_error", 0) == 0
     assert grown < 4 << 20
