@@ -44,24 +44,20 @@ def _write_audio(path: str, audio, sr: int) -> None:
         raise
 
 
-def _first_run_notice() -> None:
-    """Say so when numba has no cached engine kernels yet: the first run compiles them."""
-    from pathlib import Path
+def _first_run_notice():
+    from .engine.jitcache import first_run_notice
 
-    cache = Path(__file__).resolve().parent / "engine" / "__pycache__"
-    if not any(cache.glob("*.nbi")):
-        print("livesamp: first run: compiling the audio engine (about 30 s, once; later starts "
-              "take about a second)", file=sys.stderr)
+    return first_run_notice()
 
 
 def _cmd_render(args) -> int:
     from .render import render
 
     pattern = evaluate_expression(args.pattern)
-    _first_run_notice()
     t0 = time.perf_counter()
-    audio = render(pattern, cycles=args.cycles, cps=args.cps, sr=args.sr, banks=args.bank or None,
-                   tail_s=args.tail)
+    with _first_run_notice():
+        audio = render(pattern, cycles=args.cycles, cps=args.cps, sr=args.sr, banks=args.bank or None,
+                       tail_s=args.tail)
     _write_audio(args.output, audio, args.sr)
     took = time.perf_counter() - t0
     secs = len(audio) / args.sr
@@ -74,16 +70,16 @@ def _cmd_render(args) -> int:
 def _cmd_play(args) -> int:
     from .live.session import Session
 
-    _first_run_notice()
     source = args.pattern
-    session = Session(sr=args.sr, cps=args.cps, banks=args.bank or None, blocksize=args.blocksize)
-    if os.path.isfile(source):
-        from .live.prelude import load_file
+    with _first_run_notice():
+        session = Session(sr=args.sr, cps=args.cps, banks=args.bank or None, blocksize=args.blocksize)
+        if os.path.isfile(source):
+            from .live.prelude import load_file
 
-        load_file(session, source)
-    else:
-        session.play(0, evaluate_expression(source), source)
-    session.start(backend=args.backend, device=args.device)
+            load_file(session, source)
+        else:
+            session.play(0, evaluate_expression(source), source)
+        session.start(backend=args.backend, device=args.device)
     print(f"playing on {session.describe_output()}: Ctrl-C to stop", file=sys.stderr)
     try:
         deadline = time.monotonic() + args.seconds if args.seconds else None

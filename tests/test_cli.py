@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import soundfile as sf
@@ -55,3 +56,27 @@ def test_import_has_no_side_effects():
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout) > 150
     assert not os.path.exists("/nonexistent/livesamp-test")
+
+
+def test_a_first_run_says_it_compiles_and_how_long_it_takes(tmp_path, monkeypatch):
+    import io
+
+    from livesamp.engine.jitcache import engine_cached, first_run_notice
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))       # an empty numba cache
+    assert not engine_cached()
+    out = io.StringIO()
+    with first_run_notice(out, every=0.05):
+        time.sleep(0.3)
+    lines = out.getvalue().splitlines()
+    assert "first run: compiling the audio engine" in lines[0]
+    assert any("still compiling" in line for line in lines[1:-1])
+    assert "engine compiled and cached" in lines[-1]
+    cached = tmp_path / "engine_x" / "render.render_block-221.py311.nbi"
+    cached.parent.mkdir()
+    cached.write_bytes(b"")
+    assert engine_cached()
+    out = io.StringIO()
+    with first_run_notice(out, every=0.05):
+        time.sleep(0.1)
+    assert out.getvalue() == ""

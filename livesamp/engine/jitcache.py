@@ -17,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba
 
-__all__ = ["ensure_fresh", "kernel_digest"]
+__all__ = ["ensure_fresh", "kernel_digest", "engine_cached", "first_run_notice"]
 
 _ROOT = Path(__file__).resolve().parents[1]          # the livesamp package
 _SOURCES = ("engine", "io/block.py", "io/_callback.py")
@@ -78,3 +81,40 @@ def ensure_fresh(*dispatchers) -> None:
                 f.write(digest + "\n")
         except OSError:
             pass   # a read-only cache: numba will just compile in memory
+
+
+def engine_cached() -> bool:
+    """True when numba has the render kernel cached (in ``NUMBA_CACHE_DIR`` if set)."""
+    root = os.environ.get("NUMBA_CACHE_DIR")
+    if root:
+        return any(Path(root).rglob("render.render_block-*.nbi"))
+    cache = Path(__file__).resolve().parent / "__pycache__"
+    return any(cache.glob("render.render_block-*.nbi"))
+
+
+@contextmanager
+def first_run_notice(stream=None, every: float = 15.0):
+    """Around work that may compile the engine: on a first run (no cached kernels) say so,
+    then tell the elapsed time every ``every`` seconds until the work is done (the compile
+    is one long call that cannot report its own progress)."""
+    stream = stream or sys.stderr
+    if engine_cached():
+        yield
+        return
+    print("livesamp: first run: compiling the audio engine (1-3 minutes, once; later starts "
+          "take about 2 s)", file=stream, flush=True)
+    done = threading.Event()
+    t0 = time.monotonic()
+
+    def tick():
+        while not done.wait(every):
+            print(f"livesamp: still compiling ... {time.monotonic() - t0:.0f} s", file=stream, flush=True)
+
+    ticker = threading.Thread(target=tick, name="livesamp-first-run", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
+        print(f"livesamp: engine compiled and cached ({time.monotonic() - t0:.0f} s)", file=stream, flush=True)

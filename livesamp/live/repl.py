@@ -9,6 +9,7 @@ line, Ctrl-D on an empty line quits.
 from __future__ import annotations
 
 import math
+import sys
 
 from .evaluate import Evaluator, describe_error, is_complete
 
@@ -127,15 +128,17 @@ def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, reco
     from prompt_toolkit.patch_stdout import patch_stdout
 
     from ..bank.paths import data_dir
+    from ..engine.jitcache import first_run_notice
     from ..schedule.clock import DEFAULT_CPS
     from .performance import Performance
 
     if banks and "default" not in banks:
         banks = [*banks, "default"]  # extra folders come first, the default bank stays
     print("livesamp: loading banks and starting audio ...", flush=True)
-    perf = Performance(backend=backend, device=device, banks=banks, log_path=log_path, sr=sr,
-                       cps=cps if cps is not None else DEFAULT_CPS, blocksize=blocksize,
-                       lookahead_s=lookahead_s)
+    with first_run_notice(sys.stdout):
+        perf = Performance(backend=backend, device=device, banks=banks, log_path=log_path, sr=sr,
+                           cps=cps if cps is not None else DEFAULT_CPS, blocksize=blocksize,
+                           lookahead_s=lookahead_s)
     session = perf.session
     print(f"{perf.audio_note}\n"
           f"sounds: {len(session.library.names())} ({', '.join(b.name for b in session.library.banks)}); "
