@@ -120,6 +120,15 @@ def test_a_pattern_of_clouds_renders_and_replays_identically():
     assert np.abs(a[:, 0] - a[:, 1]).max() > 0.01
 
 
+def test_single_grains_from_a_pattern_take_a_voice_only_with_effects():
+    dry, dry_stats = _render('d1 << s("hum*8").grain(size=0.02, density=0, pos=rand)')
+    wet, wet_stats = _render('d1 << s("hum*8").grain(size=0.02, density=0, pos=rand).lpf(900).room(0.4)')
+    assert dry_stats["grains"] == 16 and dry_stats["started"] == 0      # no voice, no notices
+    assert wet_stats["grains"] == 16 and wet_stats["started"] == 16     # a voice each
+    assert np.abs(dry).max() > 0.01 and np.abs(wet).max() > 0.01
+    assert not np.allclose(dry, wet, atol=1e-3)
+
+
 def test_grain_clouds_example_renders():
     path = ROOT / "examples" / "grain_clouds.py"
     spec = importlib.util.spec_from_file_location("grain_clouds", path)
