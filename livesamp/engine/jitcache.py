@@ -102,7 +102,7 @@ def first_run_notice(stream=None, every: float = 15.0):
         yield
         return
     print("livesamp: first run: compiling the audio engine (1-3 minutes, once; later starts "
-          "take about 2 s)", file=stream, flush=True)
+          "take a few seconds)", file=stream, flush=True)
     done = threading.Event()
     t0 = time.monotonic()
 
