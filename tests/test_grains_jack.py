@@ -76,7 +76,7 @@ def _run(jack_server, kind, seconds):
         t_end = time.monotonic() + seconds
         next_frame = eng.frame + SR // 10
         while time.monotonic() < t_end:
-            horizon = eng.frame + SR // 5            # keep 0.2 s of triggers queued
+            horizon = eng.frame + SR // 2            # keep 0.5 s queued (a stalled feeder is not the engine)
             k = int((horizon - next_frame) * per_s // SR)
             if k > 0:
                 rows = make(next_frame, k, rng, src, fx)
