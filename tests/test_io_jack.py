@@ -84,11 +84,22 @@ def _expected_callbacks(seconds):
     return seconds * SR / BLOCK
 
 
+def _list_sorting_for(seconds: float, rng) -> list:
+    """A list of random floats whose sort() takes about ``seconds`` on this machine (one C
+    call that holds the GIL): timed on a small list first, scaled (n log n only adds)."""
+    probe = rng.random(500_000).tolist()
+    t = time.perf_counter()
+    probe.sort()
+    per_item = (time.perf_counter() - t) / len(probe)
+    n = int(min(max(seconds / max(per_item, 1e-9), 1_000_000), 20_000_000))
+    return rng.random(n).tolist()
+
+
 def test_callbacks_continue_while_main_thread_holds_the_gil(jack_server):
     eng = Engine(sr=SR, block=BLOCK)
     _samples(eng)
     rng = np.random.default_rng(3)
-    data = rng.random(3_000_000).tolist()
+    data = _list_sorting_for(1.6, rng)
     with _open(jack_server, eng) as out:
         time.sleep(0.3)
         # triggers that fall inside the GIL hold: they must sound on their frames
