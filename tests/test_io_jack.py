@@ -99,7 +99,7 @@ def test_callbacks_continue_while_main_thread_holds_the_gil(jack_server):
     eng = Engine(sr=SR, block=BLOCK)
     _samples(eng)
     rng = np.random.default_rng(3)
-    data = _list_sorting_for(1.6, rng)
+    data = _list_sorting_for(1.2, rng)
     with _open(jack_server, eng) as out:
         time.sleep(0.3)
         # triggers that fall inside the GIL hold: they must sound on their frames
