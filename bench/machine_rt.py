@@ -62,8 +62,8 @@ def jackd_alone(seconds: float) -> dict:
                 p.wait(5)
             except subprocess.TimeoutExpired:
                 p.kill()
-    late = [int(m) for m in re.findall(r"Process XRun = (\d+) usec", text)]
-    return {"seconds": seconds, "xruns": len(late), "graph_errors": text.count("Process error")}
+    return {"seconds": seconds, "xruns": len(re.findall(r"Process XRun = \d+ usec", text)),
+            "graph_errors": text.count("Process error")}
 
 
 def cyclictest(seconds: float) -> dict:

@@ -31,12 +31,12 @@ import numpy as np
 from numba import njit
 
 from .atomics import load_acquire, store_release
-from .kernels.grains import (as_one_grain_cloud, grain_needs_voice, mix_grains, prepare_cloud,
-                             release_cloud, start_grain)
+from .kernels.grains import (as_one_grain_cloud, mix_grains, prepare_cloud, release_cloud,
+                             start_grain)
 from .kernels.master import master_process
 from .kernels.orbits import orbit_event, orbits_process
 from .kernels.sampler import prepare_sampler
-from .kernels.voicefx import prepare_voicefx
+from .kernels.voicefx import prepare_voicefx, wants_a_voice
 from .layout import (KIND_GRAIN, KIND_SAMPLER, NK_LATE, NK_REJECTED, NK_STARTED, NK_STATS,
                      REJ_FRAME, REJ_KIND, REJ_NO_VOICE, REJ_SAMPLE, REJ_TOO_FAR, T_EVENT, T_FRAME,
                      T_GRAIN_DENSITY, T_KIND, T_SAMPLE, T_SLOT)
@@ -94,7 +94,7 @@ def _start_trigger(row, seq, f, bs, vf, vi, tmpf, tmpi, arena, s_off, s_len, s_m
         _reject(row, np.float64(f), np.float64(REJ_SAMPLE), cnt, nbuf, nidx)
         return
     cloud = kind == KIND_GRAIN and row[T_GRAIN_DENSITY] > 0.0
-    if kind == KIND_GRAIN and not cloud and grain_needs_voice(row):
+    if kind == KIND_GRAIN and not cloud and wants_a_voice(row):
         as_one_grain_cloud(row, cfg[C_SR])     # effects need a voice: a cloud of one grain
         cloud = True
     if kind == KIND_GRAIN and not cloud:

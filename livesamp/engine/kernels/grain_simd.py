@@ -218,8 +218,7 @@ def _chunk(b, ops, cubic, stereo, env_kind, a, base, d0, tq, off, lo, hi, env=No
     """One chunk of the grain in ``a`` added to the destinations at element ``off``
     (lanes ``lo..hi-1`` only, or all 8 if ``lo`` is None)."""
     outs = _chunk_values(b, ops, cubic, stereo, env_kind, a, a["rk"], base, d0, tq, env)
-    dests = [b.bitcast(b.gep(a["d0"], [off]), _V8F.as_pointer()),
-             b.bitcast(b.gep(a["d1"], [off]), _V8F.as_pointer())]
+    dests = _dests(b, a, off)
     gains = (_splat(b, a["gl"]), _splat(b, a["gr"]))
     if lo is None:
         for dst, g, y in zip(dests, gains, outs):
@@ -318,6 +317,14 @@ _ARGS = ("s0", "s1", "d0", "d1", "tab", "toff", "variant", "a", "b", "fa", "S", 
          "R", "invl", "gl", "gr")
 
 
+def _buffers_typed(s0_t, s1_t, d0_t, d1_t, tab_t) -> bool:
+    """The grain intrinsics' buffers: 1-d float32 source rows and destinations, and a
+    C-contiguous float64 envelope table."""
+    rows = all(isinstance(t, types.Array) and t.dtype == types.float32 and t.ndim == 1
+               for t in (s0_t, s1_t, d0_t, d1_t))
+    return rows and isinstance(tab_t, types.Array) and tab_t.dtype == types.float64 and tab_t.layout == "C"
+
+
 @intrinsic
 def grain_span(typingctx, s0_t, s1_t, d0_t, d1_t, tab_t, toff_t, variant_t, a_t, b_t, fa_t,
                S_t, L_t, P0_t, R_t, invl_t, gl_t, gr_t):
@@ -326,12 +333,7 @@ def grain_span(typingctx, s0_t, s1_t, d0_t, d1_t, tab_t, toff_t, variant_t, a_t,
     ``L``, fixed-point position ``P0`` and rate ``R``, ``1/L``, gains; its envelope
     table at float32 element ``toff`` of ``tab`` (a float64 array viewed as float32;
     -1: none). ``variant = cubic + 2 stereo + 4 envelope``."""
-    for arr in (s0_t, s1_t, d0_t, d1_t):
-        if not (isinstance(arr, types.Array) and arr.dtype == types.float32
-                and arr.ndim == 1):
-            return None
-    if not (isinstance(tab_t, types.Array) and tab_t.dtype == types.float64
-            and tab_t.layout == "C"):
+    if not _buffers_typed(s0_t, s1_t, d0_t, d1_t, tab_t):
         return None
     i64 = types.int64
     f32 = types.float32
@@ -405,12 +407,7 @@ def grain_pair(typingctx, s0_t, s1_t, d0_t, d1_t, tab_t, variant_t, fa_t, q0_t, 
     stream frame ``fa``): register blocking, one load and store of the accumulators
     per chunk for both. Per grain: start, fixed-point position and rate, table offset,
     gains. Bit-identical to two ``grain_span`` calls."""
-    for arr in (s0_t, s1_t, d0_t, d1_t):
-        if not (isinstance(arr, types.Array) and arr.dtype == types.float32
-                and arr.ndim == 1):
-            return None
-    if not (isinstance(tab_t, types.Array) and tab_t.dtype == types.float64
-            and tab_t.layout == "C"):
+    if not _buffers_typed(s0_t, s1_t, d0_t, d1_t, tab_t):
         return None
     i64 = types.int64
     f32 = types.float32

@@ -22,8 +22,8 @@ Grain semantics (output frames; ``L`` grain frames, ``t = 0 .. L-1`` grain time)
 Single grains go into the grain pool and are mixed into the bus (``mix_grains``) after
 the voices, in start order. They have no voice: no notices (``stats()['grains']``
 counts them, ``'grain_drops'`` the ones a full pool dropped), no cut groups. A single
-grain that carries an effect (a filter, shape, crush, coarse, vowel, a reverb or delay
-send, or an orbit parameter) becomes a cloud of that one grain instead
+grain that carries a filter, an effect, a send or an orbit parameter
+(``voicefx.wants_a_voice``) becomes a cloud of that one grain instead
 (``as_one_grain_cloud``): it takes a voice, so its effects, sends and notices work as
 for any voice, and it sounds the same grain.
 
@@ -70,12 +70,11 @@ import math
 import numpy as np
 from numba import njit
 
-from ..layout import (INTERP_LINEAR, ORBIT_PARAMS, REJ_SILENT, T_AMP, T_ATTACK, T_BANDF,
-                      T_BEGIN, T_COARSE, T_CRUSH, T_CUTOFF, T_DELAY, T_GRAIN_ASYNC,
+from ..layout import (INTERP_LINEAR, REJ_SILENT, T_AMP, T_ATTACK, T_BEGIN, T_GRAIN_ASYNC,
                       T_GRAIN_DENSITY, T_GRAIN_ENV, T_GRAIN_POS, T_GRAIN_POSJIT,
                       T_GRAIN_RATEJIT, T_GRAIN_REVERSE, T_GRAIN_SEED, T_GRAIN_SIZE,
-                      T_GRAIN_SPREAD, T_HCUTOFF, T_INTERP, T_NOTE, T_PAN, T_RELEASE, T_ROOM,
-                      T_SHAPE, T_SPEED, T_SUSTAIN, T_VOWEL)
+                      T_GRAIN_SPREAD, T_INTERP, T_NOTE, T_PAN, T_RELEASE, T_SPEED,
+                      T_SUSTAIN)
 from ..state import (K_GFREE, K_GLIST, K_GRAIN_DROPS, K_GRAINS, VF_AMP, VF_EG, VF_GAMP,
                      VF_GL, VF_GNEXT, VF_GPAN, VF_GPERIOD, VF_GPOS, VF_GPOSJ, VF_GR,
                      VF_GRATE, VF_GRJ, VF_GREV, VF_GSPREAD, VF_INVA, VF_INVR, VI_A,
@@ -388,26 +387,6 @@ def start_grain(row, f, sr, off, length, ratio, stereo, width, gf, gi, cnt):
     cnt[K_GLIST] = n + 1
     cnt[K_GRAINS] += 1
     return 0
-
-
-@njit(cache=True, nogil=True, _nrt=False)
-def grain_needs_voice(row):
-    """True if a single grain's trigger asks for something only a voice has: a per-voice
-    effect, a send, or an orbit parameter (NaN and 0 are off, as in ``prepare_voicefx``)."""
-    for c in (T_CUTOFF, T_HCUTOFF, T_BANDF, T_SHAPE, T_CRUSH, T_ROOM, T_DELAY):
-        x = row[c]
-        if math.isfinite(x) and x > 0.0:
-            return True
-    co = row[T_COARSE]
-    if math.isfinite(co) and co > 1.0:
-        return True
-    vw = row[T_VOWEL]
-    if math.isfinite(vw) and vw >= 1.0 and vw < 6.0:
-        return True
-    for c in ORBIT_PARAMS:
-        if math.isfinite(row[c]):
-            return True
-    return False
 
 
 @njit(cache=True, nogil=True, _nrt=False)

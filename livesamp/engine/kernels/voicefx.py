@@ -41,8 +41,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ..layout import (T_BANDF, T_BANDQ, T_COARSE, T_CRUSH, T_DELAY, T_RESONANCE, T_ROOM,
-                      T_SHAPE, T_VOWEL)
+from ..layout import (ORBIT_PARAMS, T_BANDF, T_BANDQ, T_COARSE, T_CRUSH, T_CUTOFF, T_DELAY,
+                      T_HCUTOFF, T_RESONANCE, T_ROOM, T_SHAPE, T_VOWEL)
 from ..state import (VF_BP1A, VF_BP1B, VF_BP2A, VF_BP2B, VF_BPA0, VF_BPB1, VF_BPB2, VF_COARSE,
                      VF_CRUSH, VF_DELAY, VF_HOLDA, VF_HOLDB, VF_ROOM, VF_SHAPE, VF_VDRY,
                      VF_VOW, VF_VOWS, VI_FILT)
@@ -260,3 +260,25 @@ def vowel_run(buf, o0, m, vf, v, so):
     vf[v, so + 9] = q4
     return (math.isfinite(p0) and math.isfinite(p1) and math.isfinite(p2)
             and math.isfinite(p3) and math.isfinite(p4))
+
+
+@njit(cache=True, nogil=True)
+def wants_a_voice(row):
+    """True if a trigger asks for something only a voice has: a filter (as
+    ``prepare_sampler`` switches them on), an effect or a send (as ``prepare_voicefx``
+    does), or an orbit parameter. A single grain with any of these plays as a cloud of
+    itself (render.py); keep this in step with the two preparers."""
+    for c in (T_CUTOFF, T_HCUTOFF, T_BANDF, T_SHAPE, T_CRUSH, T_ROOM, T_DELAY):
+        x = row[c]
+        if math.isfinite(x) and x > 0.0:
+            return True
+    co = row[T_COARSE]
+    if math.isfinite(co) and co > 1.0:
+        return True
+    vw = row[T_VOWEL]
+    if math.isfinite(vw) and vw >= 1.0 and vw < 6.0:
+        return True
+    for c in ORBIT_PARAMS:
+        if math.isfinite(row[c]):
+            return True
+    return False
