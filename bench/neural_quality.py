@@ -3,6 +3,7 @@
     .venv/bin/python bench/neural_quality.py              # every data set available
     .venv/bin/python bench/neural_quality.py --quick      # the default bank only, 600 steps
     .venv/bin/python bench/neural_quality.py --json out.json
+    .venv/bin/python bench/neural_quality.py --sets ambi,guit --folds 1   # one fold: faster
 
 Runs on one core (one BLAS thread, set before numpy loads). Times are wall clock and CPU
 seconds of this process (on a shared machine the CPU time is the fairer figure).
@@ -13,10 +14,14 @@ If Debian's ``sonic-pi-samples`` is installed (CC0 recordings, /usr/share/sonic-
 file but drum_* and elec_*: 120 files, 290 s: the "5 minutes" set); the 45 drum_* and
 elec_* one-shots are the transfer set, never trained on. Everything is resampled to 48 kHz.
 
-Held-out protocol. Each sound is cut into 1 s chunks (100 analysis frames); every fifth
-chunk is held out, the others train. The default bank's sounds are mostly shorter than
-that: there every fifth sound is held out whole (sounds never heard in training). Every method below renders the held-out chunks from
-the same analysis with the same synthesiser and is scored against the original chunk.
+Held-out protocol: 5-fold cross-validation. Each sound is cut into 1 s chunks (100
+analysis frames); in fold f, chunk c is held out when c % 5 == f and the others train, so
+over the five folds every second of the set is held out once (fold 0 holds out every
+sound's first second, its onset: the hardest). The default bank's sounds are mostly
+shorter than that: there sound i is held out whole in fold i % 5 (sounds never heard in
+training). Every method below renders the held-out chunks from the same analysis with the
+same synthesiser and is scored against the original chunk; the figures are pooled over
+the folds (weighted by held-out length) and given per fold. ``--folds 1`` runs fold 4 only.
 
 Log-mel distance (``livesamp.neural.metrics.logmel_distance``): 2048-point Hann STFT every
 512 samples, 64 HTK-mel triangles 20 Hz-20 kHz summing the power spectrum, band power
@@ -37,7 +42,8 @@ Transfer: every drum_*/elec_* one-shot through the voice trained on ``ambi`` (to
 source's), the highest frame level over the source's, and the Pearson r of the A-weighted
 loudness contours (10 ms frames within 50 dB of the source's loudest). Latents: per voice,
 how many of the 4 dimensions move the spectral centroid monotonically over z = -2..2
-(``describe.measure_latents``, on the training set's median pitch and loudness).
+(``describe.measure_latents``: each dimension pinned over excerpts of the training
+material, as a pattern's ``.z0(...)`` does; the median frame's centroid).
 """
 from __future__ import annotations
 
@@ -60,7 +66,7 @@ from livesamp.neural import features as F  # noqa: E402
 from livesamp.neural import metrics as M  # noqa: E402
 from livesamp.neural import synth as S  # noqa: E402
 from livesamp.neural.build import config_for  # noqa: E402
-from livesamp.neural.describe import canonical, measure_latents, reference_of  # noqa: E402
+from livesamp.neural.describe import canonical, measure_latents  # noqa: E402
 from livesamp.neural.model import param_count  # noqa: E402
 from livesamp.neural.modelfile import voice_bytes  # noqa: E402
 from livesamp.neural.train import examples, fit  # noqa: E402
@@ -109,26 +115,28 @@ def load_set(name: str) -> list[tuple[str, np.ndarray]]:
     return out
 
 
-def split(sounds, frames):
+def split(sounds, frames, fold=EVERY - 1):
+    """(training analyses, held-out (analysis, audio) chunks): chunk c of every sound is held
+    out when c % EVERY == fold."""
     train, held = [], []
     for (_, a), fr in zip(sounds, frames):
         n = len(fr)
         for c, s in enumerate(range(0, n, CHUNK)):
             e = min(n, s + CHUNK)
             part = fr.slice(s, e)
-            if c % EVERY == EVERY - 1:
+            if c % EVERY == fold:
                 held.append((part, a[s * fr.hop:(e - 1) * fr.hop + 1]))
             else:
                 train.append(part)
     return train, held
 
 
-def split_by_sound(sounds, frames):
-    """Every fifth sound held out whole (for banks of short one-shots: generalisation to
-    sounds never heard)."""
+def split_by_sound(sounds, frames, fold=EVERY - 1):
+    """Sound i held out whole when i % EVERY == fold (for banks of short one-shots:
+    generalisation to sounds never heard)."""
     train, held = [], []
     for i, ((_, a), fr) in enumerate(zip(sounds, frames)):
-        if i % EVERY == EVERY - 1:
+        if i % EVERY == fold:
             held.append((fr, a[:(len(fr) - 1) * fr.hop + 1]))
         else:
             train.append(fr)
@@ -204,51 +212,83 @@ def rtf(voice, sounds) -> float:
     return sum(len(a) for _, a in longest) / SR / c.cpu
 
 
-def run_set(name, steps=None, log=print) -> dict:
-    sounds = load_set(name)
-    seconds = sum(len(a) for _, a in sounds) / SR
-    F.analyse(sounds[0][1][:SR], SR)                      # compile / load the kernels first
-    with Clock() as ca:
-        frames = [F.analyse(a, SR) for _, a in sounds]
-    train, held = (split_by_sound if name == "default" else split)(sounds, frames)
-    cfg = config_for(seconds, seed=0, steps=steps)
+def score_fold(sounds, frames, splitter, fold, cfg, log=print) -> dict:
+    """Train on every fold but ``fold``, score every method on ``fold``."""
+    train, held = splitter(sounds, frames, fold)
     data = examples(train, cfg.context)
     with Clock() as ct:
-        fitted = fit(data, cfg)
-    voice = fitted.voice
-    res = {"set": name, "files": len(sounds), "seconds": round(seconds, 1), "held_seconds":
-           round(sum(len(c) for _, c in held) / SR, 1), "params": param_count(voice.params),
-           "model_kb": round(len(voice_bytes(voice)) / 1024, 1), "hidden": cfg.hidden, "steps": cfg.steps,
-           "analysis_wall_s": round(ca.wall, 2), "analysis_cpu_s": round(ca.cpu, 2),
-           "analysis_x_realtime": round(seconds / ca.cpu, 1),
-           "train_wall_s": round(ct.wall, 1), "train_cpu_s": round(ct.cpu, 1)}
-    log(f"[{name}] {len(sounds)} files, {seconds:.0f} s; analysis {ca.cpu:.2f} s CPU; "
-        f"train {cfg.steps} steps {ct.cpu:.1f} s CPU ({ct.wall:.1f} s wall), {res['params']} params")
-    res["model_lock"] = score(held, lambda fr, c: voice.render(fr, follow=True, source=c))
-    res["model_nolock"] = score(held, lambda fr, c: voice.render(fr, follow=False, source=c))
-    res["oracle"] = score(held, lambda fr, c: guard(oracle_render(fr, c), fr, c))
-    res["noise"] = score(held, noise_render())
+        voice = fit(data, cfg).voice
+    r = {"fold": fold, "held_seconds": round(sum(len(c) for _, c in held) / SR, 2),
+         "train_wall_s": round(ct.wall, 1), "train_cpu_s": round(ct.cpu, 1)}
+    r["model_lock"] = score(held, lambda fr, c: voice.render(fr, follow=True, source=c))
+    r["model_nolock"] = score(held, lambda fr, c: voice.render(fr, follow=False, source=c))
+    r["oracle"] = score(held, lambda fr, c: guard(oracle_render(fr, c), fr, c))
+    r["noise"] = score(held, noise_render())
     nn = NearestFrame(train)
     sweep = {}
     for w in (0.03, 0.1, 0.3, 1.0, 3.0):
         for lock in (False, True):
             sweep[f"w{w}{'_lock' if lock else ''}"] = score(held, nn.renderer(w, lock))
-    best = min(sweep, key=sweep.get)
-    res["nn_best"] = sweep[best]
+    r["nn_sweep"] = sweep
+    log(f"  fold {fold}: held out {r['held_seconds']} s; model {r['model_lock']:.3f}, oracle {r['oracle']:.3f}, "
+        f"noise {r['noise']:.3f} ({r['noise'] / r['model_lock']:.2f}x), nn {min(sweep.values()):.3f}; "
+        f"train {ct.cpu:.1f} s CPU")
+    return r, voice, train
+
+
+METHODS = ("model_lock", "model_nolock", "oracle", "noise")
+
+
+def run_set(name, steps=None, folds=EVERY, log=print) -> dict:
+    """Quality by k-fold cross-validation over the set's 1 s chunks (``folds`` of the EVERY
+    folds, each held out once); the voice of the last fold is the one whose speed,
+    latents and transfer are measured."""
+    sounds = load_set(name)
+    seconds = sum(len(a) for _, a in sounds) / SR
+    F.analyse(sounds[0][1][:SR], SR)                      # compile / load the kernels first
+    with Clock() as ca:
+        frames = [F.analyse(a, SR) for _, a in sounds]
+    splitter = split_by_sound if name == "default" else split
+    cfg = config_for(seconds, seed=0, steps=steps)
+    log(f"[{name}] {len(sounds)} files, {seconds:.0f} s; analysis {ca.cpu:.2f} s CPU; "
+        f"{cfg.steps} steps, hidden {cfg.hidden}; {folds} of {EVERY} folds")
+    per_fold = []
+    for fold in range(EVERY - folds, EVERY):
+        r, voice, train = score_fold(sounds, frames, splitter, fold, cfg, log)
+        per_fold.append(r)
+    weights = np.array([r["held_seconds"] for r in per_fold])
+    pooled = {k: float(np.dot(weights, [r[k] for r in per_fold]) / weights.sum()) for k in METHODS}
+    nn_pooled = {k: float(np.dot(weights, [r["nn_sweep"][k] for r in per_fold]) / weights.sum())
+                 for k in per_fold[0]["nn_sweep"]}
+    best = min(nn_pooled, key=nn_pooled.get)
+    last = per_fold[-1]
+    res = {"set": name, "files": len(sounds), "seconds": round(seconds, 1),
+           "held_seconds": round(float(weights.sum()), 1), "folds": folds,
+           "params": param_count(voice.params), "model_kb": round(len(voice_bytes(voice)) / 1024, 1),
+           "hidden": cfg.hidden, "steps": cfg.steps,
+           "analysis_wall_s": round(ca.wall, 2), "analysis_cpu_s": round(ca.cpu, 2),
+           "analysis_x_realtime": round(seconds / ca.cpu, 1),
+           "train_wall_s": last["train_wall_s"], "train_cpu_s": last["train_cpu_s"]}
+    for k in METHODS:
+        res[k] = round(pooled[k], 3)
+    res["nn_best"] = round(nn_pooled[best], 3)
     res["nn_best_setting"] = best
-    res["nn_sweep"] = {k: round(v, 3) for k, v in sweep.items()}
-    for k in ("model_lock", "model_nolock", "oracle", "noise", "nn_best"):
-        res[k] = round(res[k], 3)
+    res["nn_sweep"] = {k: round(v, 3) for k, v in nn_pooled.items()}
     res["excess_over_oracle_db"] = round(res["model_lock"] - res["oracle"], 3)
-    res["noise_ratio"] = round(res["noise"] / res["model_lock"], 2)
+    res["noise_ratio"] = round(pooled["noise"] / pooled["model_lock"], 2)
     res["model_minus_nn_db"] = round(res["model_lock"] - res["nn_best"], 3)
+    res["per_fold"] = [{"fold": r["fold"], "held_seconds": r["held_seconds"], "train_cpu_s": r["train_cpu_s"],
+                        **{k: round(r[k], 3) for k in METHODS}, "nn_best": round(min(r["nn_sweep"].values()), 3),
+                        "noise_ratio": round(r["noise"] / r["model_lock"], 2)} for r in per_fold]
+    res["noise_ratio_worst_fold"] = min(r["noise_ratio"] for r in res["per_fold"])
     res["rtf"] = round(rtf(voice, sounds), 1)
-    measured = canonical(voice, measure_latents(voice, reference_of(frames)))
-    res["latents"] = [{"says": m["says"], "centroid_hz": m["centroid_hz"], "monotonic": m["monotonic"]}
-                      for m in measured]
+    measured = canonical(voice, measure_latents(voice, train))
+    res["latents"] = [{"says": m["says"], "centroid_hz": m["centroid_hz"], "noise_share": m["noise_share"],
+                       "monotonic": m["monotonic"]} for m in measured]
     res["monotonic_dims"] = sum(m["monotonic"] for m in measured)
-    log(f"[{name}] log-mel dB: model {res['model_lock']} (no lock {res['model_nolock']}), oracle {res['oracle']}, "
-        f"noise {res['noise']}, nn {res['nn_best']} ({best}); RTF {res['rtf']}x; "
+    log(f"[{name}] log-mel dB over {folds} folds ({res['held_seconds']} s held out): model {res['model_lock']} "
+        f"(no lock {res['model_nolock']}), oracle {res['oracle']}, noise {res['noise']} ({res['noise_ratio']}x; "
+        f"worst fold {res['noise_ratio_worst_fold']}x), nn {res['nn_best']} ({best}); RTF {res['rtf']}x; "
         f"monotonic latents {res['monotonic_dims']}/4")
     res["_voice"] = voice
     return res
@@ -315,6 +355,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="the default bank only, 600 steps")
     ap.add_argument("--sets", default=None, help="comma-separated: default, ambi, guit, five")
     ap.add_argument("--json", default=None, help="write the figures here")
+    ap.add_argument("--folds", type=int, default=EVERY, choices=range(1, EVERY + 1),
+                    help=f"cross-validation folds to run (default all {EVERY}; 1: the last fold only)")
     args = ap.parse_args(argv)
     sonic = SONIC.is_dir()
     sets = args.sets.split(",") if args.sets else (["default"] + (["ambi", "guit", "five"] if sonic else []))
@@ -327,7 +369,7 @@ def main(argv=None) -> int:
                "load_avg": os.getloadavg(), "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS")}}
     voices = {}
     for name in sets:
-        r = run_set(name, steps)
+        r = run_set(name, steps, 1 if args.quick else args.folds)
         voices[name] = r.pop("_voice")
         results["sets"].append(r)
     if sonic and not args.quick:

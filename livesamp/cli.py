@@ -127,6 +127,7 @@ def _common(p, blocksize=True) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from .live.stage.cli import add_stage_options, add_stage_parser
     from .osc.cli import add_osc_options, add_osc_parser
+    from .schedule.clock import LOOKAHEAD_S
 
     ap = argparse.ArgumentParser(
         prog="livesamp", description=__doc__,
@@ -139,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--log", default=None, metavar="FILE",
                     help="session log file (default: a new file in the data folder's sessions/)")
     ap.add_argument("--cps", type=float, default=None, help="starting tempo in cycles per second")
-    ap.add_argument("--lookahead", type=float, default=0.1, metavar="SECONDS",
-                    help="how far ahead of the audio patterns are scheduled (default 0.1 s); more "
+    ap.add_argument("--lookahead", type=float, default=LOOKAHEAD_S, metavar="SECONDS",
+                    help=f"how far ahead of the audio patterns are scheduled (default {LOOKAHEAD_S} s); more "
                          "survives a busy machine, less answers faster")
     ap.add_argument("--bank", action="append", metavar="FOLDER",
                     help="extra sample folder; repeat for several; 'default' is the built-in bank")

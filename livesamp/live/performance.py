@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..schedule.clock import DEFAULT_CPS
+from ..schedule.clock import DEFAULT_CPS, LOOKAHEAD_S
 
 __all__ = ["Performance", "RateLimitedReport"]
 
@@ -44,7 +44,7 @@ class Performance:
 
     def __init__(self, backend: str = "auto", device=None, banks=None, log_path=None, record=None,
                  sr: int = 48000, cps=DEFAULT_CPS, blocksize: int = 256, report=print,
-                 preload: bool = True, lookahead_s: float = 0.1, takes_folder=None):
+                 preload: bool = True, lookahead_s: float = LOOKAHEAD_S, takes_folder=None):
         from .evaluate import Evaluator
         from .log import SessionLog
         from .prelude import performer_namespace

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import sys
 
+from ..schedule.clock import LOOKAHEAD_S
 from .evaluate import Evaluator, describe_error, is_complete
 
 __all__ = ["Evaluator", "describe_error", "run_repl", "make_prompt", "repl_loop", "status_text", "BANNER"]
@@ -123,7 +124,7 @@ def repl_loop(prompt, evaluator: Evaluator, message: str = "livesamp> ", confirm
 
 def run_repl(backend: str = "auto", device=None, banks=None, log_path=None, record=None,
              sr: int = 48000, cps=None, blocksize: int = 256, osc=None,
-             lookahead_s: float = 0.1, stage=None) -> int:
+             lookahead_s: float = LOOKAHEAD_S, stage=None) -> int:
     """`livesamp` with no command: start the audio, load the banks, open the REPL."""
     from prompt_toolkit.patch_stdout import patch_stdout
 

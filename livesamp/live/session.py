@@ -17,7 +17,7 @@ import numpy as np
 from ..pattern.controls import control
 from ..pattern.core import Pattern, reify, silence
 from ..pattern.mini import mini
-from ..schedule.clock import DEFAULT_CPS, Clock
+from ..schedule.clock import DEFAULT_CPS, LOOKAHEAD_S, Clock
 from ..schedule.scheduler import Scheduler, SchedulerThread
 from ..schedule.slots import N_SLOTS, SlotTable
 from ..schedule.triggers import SampleIds, TriggerPacker
@@ -118,7 +118,7 @@ class Session:
     """One performance: banks, engine, clock, slots and scheduler, live or offline."""
 
     def __init__(self, sr: int = 48000, cps: float = DEFAULT_CPS, banks=None, blocksize: int = 256,
-                 max_voices: int = 256, lookahead_s: float = 0.1, report=None, library=None):
+                 max_voices: int = 256, lookahead_s: float = LOOKAHEAD_S, report=None, library=None):
         from ..bank import SampleLibrary, default_library  # deferred: keeps import livesamp light
         from ..engine import Engine
 

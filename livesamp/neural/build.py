@@ -178,9 +178,9 @@ def train_voice(name: str, sources, *, library=None, out: str | Path | None = No
 
     from ..bank.provenance import utc_now
     from .cache import Analyses
-    from .describe import canonical, measure_latents, reference_of
+    from .describe import canonical, excerpts, measure_latents
     from .features import ANALYSIS_VERSION
-    from .modelfile import digest, ident, save_voice
+    from .modelfile import FORMAT, digest, ident, save_voice
     from .model import param_count
     from .store import check_name, voices_dir
     from .train import examples, fit
@@ -221,8 +221,8 @@ def train_voice(name: str, sources, *, library=None, out: str | Path | None = No
         raise TrainingCancelled(str(e) or "cancelled during training") from None
     say("describing", 0, 1, "measuring the latent dimensions")
     voice = fitted.voice
-    ref = reference_of(frames)
-    latents = canonical(voice, measure_latents(voice, ref))
+    latents = canonical(voice, measure_latents(voice, frames))
+    measured_on = excerpts(frames)
     if stop():
         raise TrainingCancelled("cancelled before writing")
     say("describing", 1, 1, "")
@@ -230,7 +230,7 @@ def train_voice(name: str, sources, *, library=None, out: str | Path | None = No
     authors = sorted({p.get("author") for p in provs if p.get("author")})
     licences = sorted({p.get("licence") for p in provs if p.get("licence")})
     voice.card = {
-        "format": 1, "name": name, "created_at": utc_now(), "livesamp": livesamp.__version__,
+        "format": FORMAT, "name": name, "created_at": utc_now(), "livesamp": livesamp.__version__,
         "analysis_version": ANALYSIS_VERSION,
         "sources": [sources] if isinstance(sources, str) else list(sources),
         "summary": _summary(sounds, seconds),
@@ -243,7 +243,8 @@ def train_voice(name: str, sources, *, library=None, out: str | Path | None = No
         "training": [{"label": s.label, "bank": s.bank, "sha256": s.sha256, "seconds": round(f.seconds, 3),
                       "provenance": s.provenance} for s, f in zip(sounds, frames)],
         "excluded": sorted(set(excluded)),
-        "reference": ref.to_dict(),
+        "latents_measured_on": {"excerpts": len(measured_on),
+                                "seconds": round(sum(f.seconds for f in measured_on), 2)},
         "latents": latents,
     }
     path = Path(out) if out is not None else voices_dir() / f"{name}.npz"

@@ -189,13 +189,13 @@ def _cmd_info(args) -> int:
     if c.get("author") or c.get("licence"):
         print(f"  author {c.get('author') or 'unknown'}, licence {c.get('licence') or 'unknown'}")
     print(f"  sources asked for: {', '.join(map(str, c.get('sources', []))) or '?'}")
-    ref = c.get("reference") or {}
-    print(f"  latents (measured on a steady {ref.get('f0_hz', 0):.0f} Hz tone at {ref.get('loudness_db', 0):.0f} dB, "
-          f"z from -2 to 2):")
+    on = c.get("latents_measured_on") or {}
+    print(f"  latents (each held at -2 .. 2 over {on.get('seconds', 0):.0f} s of the training sounds; "
+          f"median centroid and noise share of a frame):")
     for m in c.get("latents", []):
         cent = " ".join(f"{x:.0f}" for x in m["centroid_hz"])
-        flat = " ".join(f"{x:.2f}" for x in m["flatness"])
-        print(f"    z{m['dim']}: {m['says']:<20} centroid Hz {cent}; flatness {flat}"
+        noisy = " ".join(f"{x:.2f}" for x in m["noise_share"])
+        print(f"    z{m['dim']}: {m['says']:<20} centroid Hz {cent}; noise share {noisy}"
               f"{'' if m.get('monotonic') else ' (not monotonic)'}")
     training = c.get("training", [])
     total = sum(t.get("seconds", 0.0) for t in training)

@@ -1,73 +1,96 @@
 """What each latent dimension does, measured, and the dimensions put in a useful order.
 
-``measure_latents(voice, reference)`` holds a steady reference sound (the training set's
-median pitch, periodicity and loudness, 0.6 s) and sets one latent dimension to -2, -1,
-0, 1, 2 with the others at 0, renders each with the loudness lock on, and measures the
-spectral centroid, flatness and level of the result. ``canonical(voice, ...)`` then
-reorders the dimensions, those that move the centroid monotonically first, each group
-strongest effect first, and flips signs so that raising any z makes the sound brighter:
-z0 is the clearest brightness axis. The
-words (``says``): "brighter" / "darker" when the centroid moves by more than 15 % over
-the range, "breathier" / "purer" when the flatness moves by more than 0.05, else "subtle".
+``measure_latents(voice, material)`` plays the voice's own training material (up to 60
+excerpts of 1 s, spread evenly over its audible frames) as a pattern pin does: one latent
+dimension held at -2, -1, 0, 1, 2, the others the encoder's, frame by frame, loudness lock
+on. Per frame it reads, from the controls the synthesiser plays (the expected spectrum:
+harmonic k carries a_k^2 / 2 at k*f0, noise band b its gain^2 times its share of a flat
+spectrum, at the band's mean frequency), the spectral centroid, the noise part's share of
+the power and the level; per value it keeps the median over the frames (the typical
+frame: every frame counts once, loud or quiet). ``canonical(voice, ...)`` then reorders
+the dimensions, those that move the centroid monotonically first, each group strongest
+effect first, and flips signs so that raising any z makes the sound brighter: z0 is the
+clearest brightness axis. The words (``says``): "brighter" / "darker" when the centroid
+moves by more than 15 % over the range, "breathier" / "purer" when the noise share moves
+by more than 0.05, else "subtle".
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-from . import metrics
-from .features import N_MEL, N_MEL_LOSS, Frames
+from .features import Frames, noise_weights
 from .model import N_COND
 
-__all__ = ["Reference", "reference_of", "measure_latents", "canonical", "describe_text", "SWEEP"]
+__all__ = ["excerpts", "measure_latents", "canonical", "describe_text", "SWEEP"]
 
 SWEEP = (-2.0, -1.0, 0.0, 1.0, 2.0)
-_SECONDS = 0.6
+_EXCERPTS = 60
+_EXCERPT_FRAMES = 100
+_AUDIBLE_DB = -60.0
 
 
-class Reference:
-    """A steady sound to sweep the latents on: pitch (Hz), periodicity, loudness (dB A)."""
-
-    def __init__(self, f0: float, periodicity: float, loudness: float):
-        self.f0, self.periodicity, self.loudness = float(f0), float(periodicity), float(loudness)
-
-    def frames(self, sr: int) -> Frames:
-        hop = round(sr / 100)
-        t = int(_SECONDS * 100) + 1
-        z = np.zeros(t, np.float32)
-        return Frames(sr, hop, (t - 1) * hop + 1, np.full(t, self.f0, np.float32), np.full(t, self.periodicity, np.float32),
-                      np.full(t, self.loudness, np.float32), np.zeros((t, N_MEL), np.float32),
-                      np.zeros((t, N_MEL_LOSS), np.float32), np.zeros((t, 64), np.float32), np.zeros((t, 32), np.float32), z)
-
-    def to_dict(self) -> dict:
-        return {"f0_hz": round(self.f0, 2), "periodicity": round(self.periodicity, 3), "loudness_db": round(self.loudness, 2)}
+def excerpts(material: list[Frames], count: int = _EXCERPTS, length: int = _EXCERPT_FRAMES) -> list[Frames]:
+    """Up to ``count`` excerpts of ``length`` frames with something audible in them, spread
+    evenly over ``material`` (deterministic)."""
+    windows = []
+    for fr in material:
+        for a in range(0, max(1, len(fr)), length):
+            part = fr.slice(a, min(len(fr), a + length))
+            if len(part) and (part.loudness > _AUDIBLE_DB).any():
+                windows.append(part)
+    if len(windows) <= count:
+        return windows
+    pick = np.unique(np.linspace(0, len(windows) - 1, count).round().astype(int))
+    return [windows[i] for i in pick]
 
 
-def reference_of(frames_list: list[Frames]) -> Reference:
-    """The training set's median voiced pitch and periodicity, and median audible loudness."""
-    f0 = np.concatenate([f.f0[f.voiced] for f in frames_list]) if frames_list else np.zeros(0)
-    per = np.concatenate([f.periodicity[f.voiced] for f in frames_list]) if frames_list else np.zeros(0)
-    loud = np.concatenate([f.loudness[f.loudness > -70] for f in frames_list]) if frames_list else np.zeros(0)
-    return Reference(float(np.median(f0)) if f0.size else 220.0, float(np.median(per)) if per.size else 0.8,
-                     float(np.median(loud)) if loud.size else -24.0)
+@lru_cache(maxsize=4)
+def _noise_bands(sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """(share of a flat spectrum's power, mean frequency) of every noise band."""
+    freqs = np.linspace(0.0, sr / 2.0, 4097)
+    w = noise_weights(freqs)
+    return w.mean(axis=0), (w * freqs[:, None]).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
 
 
-def measure_latents(voice, ref: Reference, values=SWEEP) -> list[dict]:
-    """Per dimension: centroid (Hz), flatness and RMS level (dB) at each value of ``values``."""
-    frames = ref.frames(voice.sr)
-    t = len(frames)
+def _frame_measures(harm: np.ndarray, noise: np.ndarray, f0: np.ndarray, sr: int):
+    """Per frame: (centroid Hz, noise share, power) of the controls."""
+    share, centre = _noise_bands(int(sr))
+    k = np.arange(1, harm.shape[1] + 1)
+    ph = 0.5 * harm * harm
+    pn = noise * noise * share
+    num = ph @ k * f0 + pn @ centre
+    p_h, p_n = ph.sum(axis=1), pn.sum(axis=1)
+    total = np.maximum(p_h + p_n, 1e-30)
+    return num / total, p_n / total, total
+
+
+def measure_latents(voice, material: list[Frames], values=SWEEP) -> list[dict]:
+    """Per dimension: median centroid (Hz), noise share and level (dB) at each of ``values``
+    (see the module docstring)."""
+    parts = excerpts(material)
+    if not parts:
+        raise ValueError("nothing audible to measure the latents on")
+    zs = [voice.latent(fr) for fr in parts]
+    keep = [fr.loudness > _AUDIBLE_DB for fr in parts]
     out = []
     for d in range(voice.z_dim):
-        cent, flat, level = [], [], []
+        cent, noisy, level = [], [], []
         for v in values:
-            z = np.zeros((t, voice.z_dim), np.float32)
-            z[:, d] = v
-            audio = voice.render(frames, z=z, follow=True, seed=7)
-            body = audio[len(audio) // 6:]          # past the onset
-            cent.append(round(metrics.centroid_hz(body, voice.sr), 1))
-            flat.append(round(metrics.flatness(body, voice.sr), 4))
-            level.append(round(metrics.rms_db(body), 2))
-        out.append({"dim": d, "values": list(values), "centroid_hz": cent, "flatness": flat, "level_db": level})
+            c_all, n_all, p_all = [], [], []
+            for fr, z, kp in zip(parts, zs, keep):
+                harm, noise = voice.controls(fr, z=z, pins={d: v}, follow=True)
+                c, n, p = _frame_measures(harm, noise, fr.f0.astype(np.float64), fr.sr)
+                c_all.append(c[kp])
+                n_all.append(n[kp])
+                p_all.append(p[kp])
+            c, n, p = np.concatenate(c_all), np.concatenate(n_all), np.concatenate(p_all)
+            cent.append(round(float(2.0 ** np.median(np.log2(np.maximum(c, 1.0)))), 1))
+            noisy.append(round(float(np.median(n)), 4))
+            level.append(round(float(10.0 * np.log10(np.mean(p) + 1e-30)), 2))
+        out.append({"dim": d, "values": list(values), "centroid_hz": cent, "noise_share": noisy, "level_db": level})
     for m in out:
         m["monotonic"] = _monotonic(m["centroid_hz"])
         m["says"] = describe_text(m)
@@ -80,7 +103,7 @@ def _monotonic(xs) -> bool:
 
 
 def describe_text(m: dict) -> str:
-    c, f = m["centroid_hz"], m["flatness"]
+    c, f = m["centroid_hz"], m["noise_share"]
     words = []
     if c[0] > 0 and c[-1] > 0:
         r = c[-1] / c[0]
@@ -98,7 +121,7 @@ def describe_text(m: dict) -> str:
 
 def _strength(m: dict) -> float:
     c = np.maximum(np.asarray(m["centroid_hz"], dtype=np.float64), 1.0)
-    return abs(float(np.log2(c[-1] / c[0]))) + 2.0 * abs(m["flatness"][-1] - m["flatness"][0])
+    return abs(float(np.log2(c[-1] / c[0]))) + 2.0 * abs(m["noise_share"][-1] - m["noise_share"][0])
 
 
 def canonical(voice, measured: list[dict]) -> list[dict]:
@@ -119,7 +142,7 @@ def canonical(voice, measured: list[dict]) -> list[dict]:
         m = dict(measured[d])
         m["dim"] = new
         if f:
-            for k in ("centroid_hz", "flatness", "level_db"):
+            for k in ("centroid_hz", "noise_share", "level_db"):
                 m[k] = list(reversed(m[k]))
         m["monotonic"] = _monotonic(m["centroid_hz"])
         m["says"] = describe_text(m)

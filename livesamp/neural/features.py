@@ -11,7 +11,7 @@ harmonic-plus-noise controls that resynthesise it.
 ``loudness``    A-weighted mean square, dB (a full-scale 1 kHz sine reads -3.0 dB)
 ``logmel``      ``N_MEL`` (40) mel bands 30 Hz-16 kHz, dB of mean square (encoder input)
 ``mel``         ``N_MEL_LOSS`` (64) mel bands 20 Hz-20 kHz, dB (training loss and metric)
-``harm``        ``N_HARM`` (64) sine amplitudes of the harmonics k*f0 (0 when unvoiced)
+``harm``        ``N_HARM`` (96) sine amplitudes of the harmonics k*f0 (0 when unvoiced)
 ``noise``       ``N_NOISE`` (32) noise-band gains: the level of white noise whose power
                 density equals the residual's in that band (see ``noise_partition``)
 ``centroid``    spectral centroid, Hz
@@ -41,8 +41,8 @@ from . import _kernels as K
 __all__ = ["Frames", "analyse", "layout", "mel_matrix", "a_weighting", "noise_partition", "hann", "blackman_harris",
            "ANALYSIS_VERSION", "N_HARM", "N_NOISE", "N_MEL", "N_MEL_LOSS", "VOICED", "F0_MIN", "F0_MAX"]
 
-ANALYSIS_VERSION = 1
-N_HARM = 64
+ANALYSIS_VERSION = 2   # 2: 96 harmonics
+N_HARM = 96
 N_NOISE = 32
 N_MEL = 40
 N_MEL_LOSS = 64

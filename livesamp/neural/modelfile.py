@@ -37,7 +37,7 @@ from .voice import Voice
 
 __all__ = ["save_voice", "load_voice", "voice_bytes", "digest", "ident", "FORMAT", "PARAM_NAMES"]
 
-FORMAT = 1
+FORMAT = 2   # 2: 96 harmonics (format 1 had 64)
 PARAM_NAMES = ("enc_w1", "enc_b1", "enc_w2", "enc_b2", "dec_w1", "dec_b1", "dec_w2", "dec_b2", "dec_w3", "dec_b3")
 
 
@@ -90,6 +90,6 @@ def load_voice(path: str | Path) -> Voice:
         raise ValueError(f"{str(path)!r} is not a livesamp voice model: {err}") from err
     if card.get("format") != FORMAT:
         raise ValueError(f"{str(path)!r} is a voice model of format {card.get('format')!r}; this livesamp reads "
-                         f"format {FORMAT}")
+                         f"format {FORMAT}: retrain it (livesamp voice train {card.get('name', 'NAME')})")
     cfg = Config.from_dict(card.get("config", {}))
     return Voice(params, mean, std, cfg, card, sr=int(card.get("sr", 48000)))

@@ -14,6 +14,12 @@ __all__ = ["Clock", "DEFAULT_CPS"]
 
 DEFAULT_CPS = 0.5625  # 135 bpm at 4 beats per cycle, Tidal's default
 
+# How far ahead of the audio a live scheduler packs events: Tidal's total offset with
+# BootTidal's values (oLatency 0.1 s + one 50 ms frame). It leaves ~130 ms for a
+# starved scheduler thread (a shared VM stalled one by over 80 ms); changes still
+# sound within it.
+LOOKAHEAD_S = 0.15
+
 
 def _exact(x) -> Fraction:
     if isinstance(x, Fraction):

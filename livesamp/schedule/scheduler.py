@@ -24,9 +24,10 @@ import numpy as np
 from ..engine.layout import TRIGGER_WIDTH
 from ..pattern.time import Time, TimeSpan
 from ..pattern.core import State
+from .clock import LOOKAHEAD_S
 from .inbox import TriggerInbox
 
-__all__ = ["Scheduler", "SchedulerThread"]
+__all__ = ["Scheduler", "SchedulerThread", "LOOKAHEAD_S"]
 
 
 class Scheduler:
@@ -167,7 +168,7 @@ class SchedulerThread:
     """Runs a Scheduler a lookahead ahead of a live stream's frame counter (and, while it
     runs, a 1 ms GIL switch interval: ``_hold_switch_interval``)."""
 
-    def __init__(self, scheduler: Scheduler, frame_source, lookahead_s: float = 0.1,
+    def __init__(self, scheduler: Scheduler, frame_source, lookahead_s: float = LOOKAHEAD_S,
                  interval_s: float = 0.02):
         self.scheduler = scheduler
         self.frame_source = frame_source  # callable -> current stream frame
