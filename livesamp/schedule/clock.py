@@ -10,7 +10,7 @@ import math
 import threading
 from fractions import Fraction
 
-__all__ = ["Clock", "DEFAULT_CPS"]
+__all__ = ["Clock", "DEFAULT_CPS", "LOOKAHEAD_S"]
 
 DEFAULT_CPS = 0.5625  # 135 bpm at 4 beats per cycle, Tidal's default
 
