@@ -148,3 +148,16 @@ def test_latent_measures_from_the_controls_match_the_rendered_sound(tonal_voice)
             keep = (fr.loudness > -50) & (np.arange(len(fr)) > 5) & (np.arange(len(fr)) < len(fr) - 5)
             ratio = np.median(rendered[keep] / expected[keep])
             assert 0.95 < ratio < 1.05, (pins, ratio)
+
+
+def test_a_model_of_an_older_format_is_refused_with_what_to_do(tonal_voice, tmp_path):
+    from livesamp.neural.modelfile import save_voice
+
+    card = tonal_voice.card
+    try:
+        tonal_voice.card = dict(card, format=1)                # 64 harmonics, before format 2
+        save_voice(tonal_voice, tmp_path / "kettle.npz")
+    finally:
+        tonal_voice.card = card
+    with pytest.raises(ValueError, match=r"format 1; this livesamp reads format 2: retrain it \(livesamp voice train kettle"):
+        load_voice(tmp_path / "kettle.npz")

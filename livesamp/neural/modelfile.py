@@ -90,6 +90,6 @@ def load_voice(path: str | Path) -> Voice:
         raise ValueError(f"{str(path)!r} is not a livesamp voice model: {err}") from err
     if card.get("format") != FORMAT:
         raise ValueError(f"{str(path)!r} is a voice model of format {card.get('format')!r}; this livesamp reads "
-                         f"format {FORMAT}: retrain it (livesamp voice train {card.get('name', 'NAME')})")
+                         f"format {FORMAT}: retrain it (livesamp voice train {path.stem} SOURCES)")
     cfg = Config.from_dict(card.get("config", {}))
     return Voice(params, mean, std, cfg, card, sr=int(card.get("sr", 48000)))
