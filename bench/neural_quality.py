@@ -66,7 +66,7 @@ from livesamp.neural import features as F  # noqa: E402
 from livesamp.neural import metrics as M  # noqa: E402
 from livesamp.neural import synth as S  # noqa: E402
 from livesamp.neural.build import config_for  # noqa: E402
-from livesamp.neural.describe import canonical, measure_latents  # noqa: E402
+from livesamp.neural.describe import canonical, excerpts, measure_latents  # noqa: E402
 from livesamp.neural.model import param_count  # noqa: E402
 from livesamp.neural.modelfile import voice_bytes  # noqa: E402
 from livesamp.neural.train import examples, fit  # noqa: E402
@@ -212,8 +212,9 @@ def rtf(voice, sounds) -> float:
     return sum(len(a) for _, a in longest) / SR / c.cpu
 
 
-def score_fold(sounds, frames, splitter, fold, cfg, log=print) -> dict:
-    """Train on every fold but ``fold``, score every method on ``fold``."""
+def score_fold(sounds, frames, splitter, fold, cfg, log=print):
+    """Train on every fold but ``fold``, score every method on ``fold``: (figures, voice,
+    training analyses)."""
     train, held = splitter(sounds, frames, fold)
     data = examples(train, cfg.context)
     with Clock() as ct:
@@ -282,7 +283,7 @@ def run_set(name, steps=None, folds=EVERY, log=print) -> dict:
                         "noise_ratio": round(r["noise"] / r["model_lock"], 2)} for r in per_fold]
     res["noise_ratio_worst_fold"] = min(r["noise_ratio"] for r in res["per_fold"])
     res["rtf"] = round(rtf(voice, sounds), 1)
-    measured = canonical(voice, measure_latents(voice, train))
+    measured = canonical(voice, measure_latents(voice, excerpts(train)))
     res["latents"] = [{"says": m["says"], "centroid_hz": m["centroid_hz"], "noise_share": m["noise_share"],
                        "monotonic": m["monotonic"]} for m in measured]
     res["monotonic_dims"] = sum(m["monotonic"] for m in measured)

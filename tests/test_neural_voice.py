@@ -127,12 +127,12 @@ def test_latent_measures_from_the_controls_match_the_rendered_sound(tonal_voice)
     """describe.measure_latents reads each frame's centroid from the controls (the expected
     spectrum); the sound the synthesiser renders from them has the same per-frame centroid."""
     from livesamp.bank import default_library
-    from livesamp.neural.describe import _frame_measures, measure_latents
+    from livesamp.neural.describe import _frame_measures, excerpts, measure_latents
     from livesamp.neural.metrics import _power_frames
 
     lib = default_library()
     material = [F.analyse(lib.get(n, 0).audio().mean(axis=1), SR) for n in ("hum", "whirr", "hiss")]
-    measured = measure_latents(tonal_voice, material)
+    measured = measure_latents(tonal_voice, excerpts(material))
     assert [m["dim"] for m in measured] == [0, 1, 2, 3]
     assert all(len(m["centroid_hz"]) == 5 and m["says"] for m in measured)
     n_fft = 2048

@@ -221,8 +221,8 @@ def train_voice(name: str, sources, *, library=None, out: str | Path | None = No
         raise TrainingCancelled(str(e) or "cancelled during training") from None
     say("describing", 0, 1, "measuring the latent dimensions")
     voice = fitted.voice
-    latents = canonical(voice, measure_latents(voice, frames))
     measured_on = excerpts(frames)
+    latents = canonical(voice, measure_latents(voice, measured_on))
     if stop():
         raise TrainingCancelled("cancelled before writing")
     say("describing", 1, 1, "")

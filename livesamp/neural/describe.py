@@ -1,7 +1,7 @@
 """What each latent dimension does, measured, and the dimensions put in a useful order.
 
-``measure_latents(voice, material)`` plays the voice's own training material (up to 60
-excerpts of 1 s, spread evenly over its audible frames) as a pattern pin does: one latent
+``measure_latents(voice, excerpts(material))`` plays the voice's own training material
+(up to 60 excerpts of 1 s, spread evenly over its audible frames) as a pattern pin does: one latent
 dimension held at -2, -1, 0, 1, 2, the others the encoder's, frame by frame, loudness lock
 on. Per frame it reads, from the controls the synthesiser plays (the expected spectrum:
 harmonic k carries a_k^2 / 2 at k*f0, noise band b its gain^2 times its share of a flat
@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .features import Frames, noise_weights
+from .features import Frames, _tables, noise_weights
 from .model import N_COND
 
 __all__ = ["excerpts", "measure_latents", "canonical", "describe_text", "SWEEP"]
@@ -49,10 +49,12 @@ def excerpts(material: list[Frames], count: int = _EXCERPTS, length: int = _EXCE
 
 @lru_cache(maxsize=4)
 def _noise_bands(sr: int) -> tuple[np.ndarray, np.ndarray]:
-    """(share of a flat spectrum's power, mean frequency) of every noise band."""
-    freqs = np.linspace(0.0, sr / 2.0, 4097)
+    """(share of a flat spectrum's power, mean frequency) of every noise band, on the
+    analysis grid (as ``voice.analytic_loudness`` weighs them)."""
+    t = _tables(sr)
+    freqs = t["freqs"]
     w = noise_weights(freqs)
-    return w.mean(axis=0), (w * freqs[:, None]).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
+    return (2.0 / t["n_fft"]) * w.sum(axis=0), (w * freqs[:, None]).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
 
 
 def _frame_measures(harm: np.ndarray, noise: np.ndarray, f0: np.ndarray, sr: int):
@@ -67,10 +69,9 @@ def _frame_measures(harm: np.ndarray, noise: np.ndarray, f0: np.ndarray, sr: int
     return num / total, p_n / total, total
 
 
-def measure_latents(voice, material: list[Frames], values=SWEEP) -> list[dict]:
+def measure_latents(voice, parts: list[Frames], values=SWEEP) -> list[dict]:
     """Per dimension: median centroid (Hz), noise share and level (dB) at each of ``values``
-    (see the module docstring)."""
-    parts = excerpts(material)
+    over ``parts`` (``excerpts`` of the material; see the module docstring)."""
     if not parts:
         raise ValueError("nothing audible to measure the latents on")
     zs = [voice.latent(fr) for fr in parts]
