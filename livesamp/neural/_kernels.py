@@ -12,7 +12,8 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["decimate", "yin_pick", "harmonic_peaks", "noise_bands", "synth_into", "hold_f0"]
+__all__ = ["decimate", "yin_pick", "harmonic_peaks", "noise_bands", "synth_into", "hold_f0", "frame_rms_db_into",
+           "guard_into"]
 
 
 @njit(cache=True)
@@ -313,12 +314,16 @@ def synth_into(out, f0, harm, noise, hop, sr, f_max, bank, offset, phase0):
                 hb = 0.0
             d = hb - ha
             if ha != 0.0 or hb != 0.0:
+                for i in range(m):      # add harmonic k and step to k + 1 in one pass
+                    s = s_cur[i]
+                    acc[i] += (ha + d * ramp[i]) * s
+                    s_cur[i] = c2[i] * s - s_prev[i]
+                    s_prev[i] = s
+            else:
                 for i in range(m):
-                    acc[i] += (ha + d * ramp[i]) * s_cur[i]
-            for i in range(m):
-                nxt = c2[i] * s_cur[i] - s_prev[i]
-                s_prev[i] = s_cur[i]
-                s_cur[i] = nxt
+                    s = s_cur[i]
+                    s_cur[i] = c2[i] * s - s_prev[i]
+                    s_prev[i] = s
         j0 = (offset + start) % loop
         for band in range(n_bands):
             ga = noise[a, band]
@@ -338,6 +343,70 @@ def synth_into(out, f0, harm, noise, hop, sr, f_max, bank, offset, phase0):
         for i in range(m):
             out[start + i] = acc[i]
     return phase
+
+
+@njit(cache=True, nogil=True)
+def frame_rms_db_into(level, x, hop):
+    """``level[f]``: RMS in dB of ``x`` over the 20 ms window [f hop - hop, f hop + hop)
+    (clipped to the signal; +1e-20 before the log)."""
+    n = x.shape[0]
+    for f in range(level.shape[0]):
+        c = f * hop
+        lo = min(max(c - hop, 0), n)
+        hi = min(max(c + hop, 0), n)
+        acc = 0.0
+        for i in range(lo, hi):
+            acc += x[i] * x[i]
+        level[f] = 10.0 * math.log10(acc / max(hi - lo, 1) + 1e-20)
+
+
+@njit(cache=True, nogil=True)
+def guard_into(out, x, ref_db, hop, limit_db, knee):
+    """The level guard of a rendered voice, in place on ``x`` (float64), result in ``out``
+    (float32, same length): non-finite samples become 0; then up to three times, every frame
+    whose 20 ms RMS is more than 0.01 dB over ``ref_db + limit_db`` sets a gain of its excess
+    plus 0.05 dB (below; a frame's gain is the least of its own and its neighbours', and
+    gains in dB are interpolated linearly between frame centres, held after the last);
+    finally a soft clip: identity below ``knee``, then a tanh curve that stays under 1."""
+    n = x.shape[0]
+    count = ref_db.shape[0]
+    for i in range(n):
+        v = x[i]
+        if not (-1e300 < v < 1e300):
+            x[i] = 0.0
+    if count > 0 and n > 0:
+        level = np.empty(count)
+        gain = np.empty(count)
+        least = np.empty(count)
+        for _ in range(3):
+            frame_rms_db_into(level, x, hop)
+            over = False
+            for f in range(count):
+                excess = level[f] - (ref_db[f] + limit_db)
+                gain[f] = min(0.0, -excess - 0.05)
+                if excess > 0.01:
+                    over = True
+            if not over:
+                break
+            for f in range(count):
+                least[f] = min(gain[f], gain[max(f - 1, 0)], gain[min(f + 1, count - 1)])
+            for i in range(n):
+                f = i // hop
+                if f >= count - 1:
+                    g = least[count - 1]
+                else:
+                    t = (i - f * hop) / hop
+                    g = least[f] + (least[f + 1] - least[f]) * t
+                if g != 0.0:
+                    x[i] *= 10.0 ** (g / 20.0)
+    room = 1.0 - knee
+    for i in range(n):
+        v = x[i]
+        if v > knee:
+            v = knee + 0.999 * room * math.tanh((v - knee) / room)
+        elif v < -knee:
+            v = -(knee + 0.999 * room * math.tanh((-v - knee) / room))
+        out[i] = v
 
 
 @njit(cache=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _kernels as K
 from . import synth
 from .features import HARM_TOP, N_HARM, N_MEL, Frames, _tables, a_weighting, noise_weights
 from .model import LN10_20, N_COND, Config, decode, encode
@@ -23,6 +24,7 @@ from .model import LN10_20, N_COND, Config, decode, encode
 __all__ = ["Voice", "encoder_inputs", "conditioning", "GUARD_DB", "MAX_BOOST_DB"]
 
 GUARD_DB = 6.0
+SOFT_KNEE = 0.9
 MAX_BOOST_DB = 20.0
 
 
@@ -141,13 +143,9 @@ def _noise_a2(sr: int) -> np.ndarray:
 
 def frame_rms_db(x: np.ndarray, hop: int, count: int) -> np.ndarray:
     """(count,) RMS in dB of 20 ms windows centred on every ``hop``-th sample."""
-    x = np.asarray(x, dtype=np.float64)
-    c = np.concatenate([[0.0], np.cumsum(x * x)])
-    centres = np.arange(count) * hop
-    lo = np.clip(centres - hop, 0, len(x))
-    hi = np.clip(centres + hop, 0, len(x))
-    ms = (c[hi] - c[lo]) / np.maximum(hi - lo, 1)
-    return 10.0 * np.log10(ms + 1e-20)
+    level = np.empty(int(count))
+    K.frame_rms_db_into(level, np.ascontiguousarray(x, dtype=np.float64), int(hop))
+    return level
 
 
 def guard(out: np.ndarray, frames: Frames, source: np.ndarray | None = None) -> np.ndarray:
@@ -155,35 +153,13 @@ def guard(out: np.ndarray, frames: Frames, source: np.ndarray | None = None) -> 
     most ``GUARD_DB`` over the same frame of the source (its RMS when ``source`` is given,
     else its A-weighted loudness; gains interpolated between frame centres, so an attack
     smeared early by the 10 ms controls is turned down too), non-finite samples zeroed,
-    then a soft clip to +-1."""
-    out = np.nan_to_num(np.asarray(out, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    then a soft clip to +-1 (identity below 0.9): ``_kernels.guard_into``."""
+    x = np.array(out, dtype=np.float64, copy=True)
     count = len(frames)
-    if count == 0 or len(out) == 0:
-        return out.astype(np.float32)
-    hop = frames.hop
     if source is not None:
-        ref = frame_rms_db(np.asarray(source, dtype=np.float64), hop, count)
+        ref = frame_rms_db(source, frames.hop, count)
     else:
-        ref = frames.loudness.astype(np.float64)
-    for _ in range(3):
-        excess = frame_rms_db(out, hop, count) - (ref + GUARD_DB)
-        if not np.any(excess > 0.01):
-            break
-        gain_db = np.minimum(0.0, -excess - 0.05)
-        # each frame's gain is the least of its own and its neighbours', so every sample of a
-        # frame's window (one hop either side) is turned down at least as much as the frame
-        gain_db = np.minimum.reduce([gain_db, np.r_[gain_db[:1], gain_db[:-1]], np.r_[gain_db[1:], gain_db[-1:]]])
-        out = out * 10.0 ** (np.interp(np.arange(len(out)), np.arange(count) * hop, gain_db) / 20.0)
-    return soft_clip(out).astype(np.float32)
-
-
-def soft_clip(x: np.ndarray, knee: float = 0.9) -> np.ndarray:
-    """Identity below ``knee``, then a tanh curve approaching 0.9999: |output| < 1 always
-    (also once rounded to float32)."""
-    y = np.array(x, dtype=np.float64, copy=True)
-    over = np.abs(y) > knee
-    if np.any(over):
-        room = 1.0 - knee
-        v = y[over]
-        y[over] = np.sign(v) * (knee + 0.999 * room * np.tanh((np.abs(v) - knee) / room))
-    return y
+        ref = np.ascontiguousarray(frames.loudness, dtype=np.float64)
+    res = np.empty(len(x), np.float32)
+    K.guard_into(res, x, ref, int(frames.hop), GUARD_DB, SOFT_KNEE)
+    return res
