@@ -27,11 +27,14 @@ def _batch(rng, cfg, n=7):
     }
 
 
-@pytest.mark.parametrize("mel_weight,lock", [(0.0, True), (1.5, False), (1.5, True)])
-def test_gradients_match_finite_differences(mel_weight, lock):
-    """Every parameter, every term: controls, spectrum (before or after the loudness lock), KL."""
+@pytest.mark.parametrize("mel_weight,lock,envelope", [(0.0, True, 0), (1.5, False, 0), (1.5, True, 0),
+                                                     (1.5, True, 24)])
+def test_gradients_match_finite_differences(mel_weight, lock, envelope):
+    """Every parameter, every term: controls, spectrum (before or after the loudness lock), KL;
+    harmonics straight from the network or read from its spectral envelope."""
     rng = np.random.default_rng(11)
-    cfg = Config(hidden=7, enc_hidden=5, z_dim=3, context=1, beta=0.05, mel_weight=mel_weight, lock_loss=lock)
+    cfg = Config(hidden=7, enc_hidden=5, z_dim=3, context=1, beta=0.05, mel_weight=mel_weight, lock_loss=lock,
+                 envelope=envelope)
     params = init_params(cfg, rng, dtype=np.float64)
     for v in params.values():                         # biases away from zero: kinks elsewhere too
         v += rng.normal(0, 0.05, v.shape)

@@ -8,7 +8,7 @@ import pytest
 from livesamp.neural import features as F
 from livesamp.neural import metrics as M
 from livesamp.neural.model import Config, param_count
-from livesamp.neural.modelfile import digest, load_voice, save_voice
+from livesamp.neural.modelfile import digest, load_voice, save_voice, voice_bytes
 from livesamp.neural.train import examples, fit
 from livesamp.neural.voice import GUARD_DB, frame_rms_db
 
@@ -24,7 +24,7 @@ def tonal_voice():
 
     lib = default_library()
     frames = [F.analyse(lib.get(n, i).audio(), SR) for n in TONAL for i in range(2)]
-    voice = fit(examples(frames), Config(hidden=48, steps=300, batch=256, seed=2)).voice
+    voice = fit(examples(frames), Config(hidden=48, steps=300, batch=256, seed=2, envelope=96)).voice
     voice.card = {"name": "tonal", "training": []}
     return voice
 
@@ -150,6 +150,27 @@ def test_latent_measures_from_the_controls_match_the_rendered_sound(tonal_voice)
             assert 0.95 < ratio < 1.05, (pins, ratio)
 
 
+def test_a_format_2_voice_still_loads_and_plays_as_it_did(tmp_path):
+    """Format 2: harmonics straight from the network (no envelope, no ``envelope`` in its
+    config); it reads as envelope 0 and renders exactly as before it was saved."""
+    import io
+    import json
+
+    x = (np.sin(2 * np.pi * 196 * np.arange(SR // 2) / SR) * 0.3).astype(np.float32)
+    fr = F.analyse(x, SR)
+    old = fit(examples([fr]), Config(hidden=16, enc_hidden=8, steps=20, batch=64)).voice
+    old.card = {"name": "old", "format": 2}
+    with np.load(io.BytesIO(voice_bytes(old))) as z:
+        arrays = {k: z[k] for k in z.files}
+    card = json.loads(arrays["card"].tobytes())
+    del card["config"]["envelope"]
+    arrays["card"] = np.frombuffer(json.dumps(card).encode(), np.uint8)
+    np.savez(tmp_path / "old.npz", **arrays)
+    back = load_voice(tmp_path / "old.npz")
+    assert back.config.envelope == 0 and back.card["format"] == 2
+    assert np.array_equal(back.render(fr, source=x), old.render(fr, source=x))
+
+
 def test_a_model_of_an_older_format_is_refused_with_what_to_do(tonal_voice, tmp_path):
     from livesamp.neural.modelfile import save_voice
 
@@ -159,5 +180,5 @@ def test_a_model_of_an_older_format_is_refused_with_what_to_do(tonal_voice, tmp_
         save_voice(tonal_voice, tmp_path / "kettle.npz")
     finally:
         tonal_voice.card = card
-    with pytest.raises(ValueError, match=r"format 1; this livesamp reads format 2: retrain it \(livesamp voice train kettle"):
+    with pytest.raises(ValueError, match=r"format 1; this livesamp reads formats 2 and 3: retrain it \(livesamp voice train kettle"):
         load_voice(tmp_path / "kettle.npz")

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["decimate", "yin_pick", "harmonic_peaks", "noise_bands", "synth_into", "hold_f0", "frame_rms_db_into",
-           "guard_into"]
+           "guard_into", "envelope_expand", "envelope_expand_grad"]
 
 
 @njit(cache=True)
@@ -407,6 +407,39 @@ def guard_into(out, x, ref_db, hop, limit_db, knee):
         elif v < -knee:
             v = -(knee + 0.999 * room * math.tanh((-v - knee) / room))
         out[i] = v
+
+
+@njit(cache=True, nogil=True)
+def envelope_expand(raw, i0, t, n_env, out):
+    """``out[b, k] = raw[b, i0] + (raw[b, i0 + 1] - raw[b, i0]) * t`` (i0, t of harmonic k of
+    row b) for the harmonics, then the rest of ``raw`` (past ``n_env``) copied after them."""
+    rows, n_harm = i0.shape
+    rest = raw.shape[1] - n_env
+    for b in range(rows):
+        for k in range(n_harm):
+            j = i0[b, k]
+            lo = raw[b, j]
+            out[b, k] = lo + (raw[b, j + 1] - lo) * t[b, k]
+        for m in range(rest):
+            out[b, n_harm + m] = raw[b, n_env + m]
+
+
+@njit(cache=True, nogil=True)
+def envelope_expand_grad(dy, i0, t, n_env, draw):
+    """The gradient of ``envelope_expand``: d/d out ``dy`` -> d/d raw ``draw``."""
+    rows, n_harm = i0.shape
+    rest = draw.shape[1] - n_env
+    for b in range(rows):
+        for j in range(n_env):
+            draw[b, j] = 0.0
+        for k in range(n_harm):
+            j = i0[b, k]
+            w = t[b, k]
+            g = dy[b, k]
+            draw[b, j] += g * (1.0 - w)
+            draw[b, j + 1] += g * w
+        for m in range(rest):
+            draw[b, n_env + m] = dy[b, n_harm + m]
 
 
 @njit(cache=True)

@@ -141,18 +141,22 @@ def _revoked_in_index(shas) -> set[str]:
 
 def config_for(seconds: float, seed: int = 0, steps: int | None = None):
     """The training settings for this much audio: up to 2.5 minutes, 128 hidden units
-    (43.6k parameters) and 2500 steps; more audio, 192 units (71k) and 3500 steps."""
+    (47.7k parameters) and 2500 steps; more audio, 192 units (77k) and 3500 steps. Either
+    way the harmonics are read from a 96-bin spectral envelope (``Config.envelope``)."""
     from .model import Config
 
     if seconds <= 150:
-        cfg = Config(hidden=128, steps=2500, seed=seed)
+        cfg = Config(hidden=128, steps=2500, seed=seed, envelope=ENVELOPE_BINS)
     else:
-        cfg = Config(hidden=192, steps=3500, seed=seed)
+        cfg = Config(hidden=192, steps=3500, seed=seed, envelope=ENVELOPE_BINS)
     if steps is not None:
         from dataclasses import replace
 
         cfg = replace(cfg, steps=int(steps))
     return cfg
+
+
+ENVELOPE_BINS = 96
 
 
 def _summary(sounds: list[TrainingSound], seconds: float) -> str:

@@ -35,9 +35,10 @@ import numpy as np
 from .model import Config
 from .voice import Voice
 
-__all__ = ["save_voice", "load_voice", "voice_bytes", "digest", "ident", "FORMAT", "PARAM_NAMES"]
+__all__ = ["save_voice", "load_voice", "voice_bytes", "digest", "ident", "FORMAT", "READS", "PARAM_NAMES"]
 
-FORMAT = 2   # 2: 96 harmonics (format 1 had 64)
+FORMAT = 3   # 3: harmonics may be read from a spectral envelope (Config.envelope); 2: 96 harmonics
+READS = (2, 3)   # format 2 is format 3 without the envelope: still played as it is
 PARAM_NAMES = ("enc_w1", "enc_b1", "enc_w2", "enc_b2", "dec_w1", "dec_b1", "dec_w2", "dec_b2", "dec_w3", "dec_b3")
 
 
@@ -88,8 +89,9 @@ def load_voice(path: str | Path) -> Voice:
             mean, std = z["enc_mean"], z["enc_std"]
     except (OSError, KeyError, ValueError, EOFError) as err:
         raise ValueError(f"{str(path)!r} is not a livesamp voice model: {err}") from err
-    if card.get("format") != FORMAT:
+    if card.get("format") not in READS:
         raise ValueError(f"{str(path)!r} is a voice model of format {card.get('format')!r}; this livesamp reads "
-                         f"format {FORMAT}: retrain it (livesamp voice train {path.stem} SOURCES)")
+                         f"formats {' and '.join(map(str, READS))}: retrain it (livesamp voice train {path.stem} "
+                         f"SOURCES)")
     cfg = Config.from_dict(card.get("config", {}))
     return Voice(params, mean, std, cfg, card, sr=int(card.get("sr", 48000)))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .features import HARM_TOP, N_HARM, Frames
-from .model import Adam, Config, MelProjection, floors, init_params, loss_and_grads
+from .model import Adam, Config, MelProjection, envelope_reading, floors, init_params, loss_and_grads
 from .voice import Voice, conditioning, encoder_inputs
 
 __all__ = ["Examples", "examples", "fit", "chunk_split", "Fitted", "SILENT_DB"]
@@ -89,9 +89,12 @@ class Fitted:
     steps: int
 
 
-def _batch(data: Examples, idx: np.ndarray, xenc: np.ndarray) -> dict:
-    return {"xenc": xenc[idx], "cond": data.cond[idx], "loud": data.loud[idx], "target": data.target[idx],
-            "hmask": data.hmask[idx], "mel": data.mel[idx], "f0": data.f0[idx]}
+def _batch(data: Examples, idx: np.ndarray, xenc: np.ndarray, reading=None) -> dict:
+    b = {"xenc": xenc[idx], "cond": data.cond[idx], "loud": data.loud[idx], "target": data.target[idx],
+         "hmask": data.hmask[idx], "mel": data.mel[idx], "f0": data.f0[idx]}
+    if reading is not None:
+        b["env_i0"], b["env_t"] = reading[0][idx], reading[1][idx]
+    return b
 
 
 def evaluate(voice_params: dict, data: Examples, xenc: np.ndarray, cfg: Config, proj: MelProjection,
@@ -123,7 +126,17 @@ def fit(data: Examples, cfg: Config, progress=None, held: Examples | None = None
     xheld = ((held.xenc - mean) / std).astype(np.float32) if held is not None and len(held) else None
     # start the output at the mean relative level of the targets (above their floors)
     rel = np.maximum(data.target, floors(data.loud)[:, None]) - (data.loud * math.log(10.0) / 20.0)[:, None]
-    params["dec_b3"][:] = rel.mean(axis=0)
+    reading = envelope_reading(data.cond[:, 0], cfg.envelope) if cfg.envelope else None
+    if cfg.envelope:
+        i0, t = reading
+        near = np.where(t < 0.5, i0, i0 + 1)
+        harm = rel[:, :N_HARM]
+        total = np.bincount(near.ravel(), harm.ravel(), cfg.envelope)
+        count = np.bincount(near.ravel(), None, cfg.envelope)
+        env = np.where(count > 0, total / np.maximum(count, 1), harm.mean())
+        params["dec_b3"][:] = np.concatenate([env, rel[:, N_HARM:].mean(axis=0)])
+    else:
+        params["dec_b3"][:] = rel.mean(axis=0)
     proj = MelProjection(data.sr)
     opt = Adam(params)
     history = []
@@ -134,7 +147,7 @@ def fit(data: Examples, cfg: Config, progress=None, held: Examples | None = None
             raise KeyboardInterrupt("training cancelled")
         idx = rng.integers(0, n, cfg.batch)
         eps = rng.standard_normal((cfg.batch, cfg.z_dim)).astype(np.float32)
-        loss, _, grads = loss_and_grads(params, _batch(data, idx, xenc), eps, cfg, proj)
+        loss, _, grads = loss_and_grads(params, _batch(data, idx, xenc, reading), eps, cfg, proj)
         frac = (step - 1) / max(1, cfg.steps - 1)
         lr = cfg.lr_end + 0.5 * (cfg.lr - cfg.lr_end) * (1.0 + math.cos(math.pi * frac))
         opt.step(params, grads, lr)
