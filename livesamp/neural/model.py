@@ -53,7 +53,7 @@ N_OUT = N_HARM + N_NOISE
 LN10_20 = math.log(10.0) / 20.0
 MEL_FLOOR_DB = -80.0
 _FLOOR_DB = -100.0
-_MAX_BOOST_LN = 3.0 * math.log(10.0)   # the loudness lock boosts by at most 60 dB (voice.MAX_BOOST_DB)
+_MAX_BOOST_LN = math.log(10.0)      # the loudness lock boosts by at most 20 dB (voice.MAX_BOOST_DB)
 _FLOOR_BELOW_DB = 60.0
 
 
@@ -315,7 +315,7 @@ class MelProjection:
         """(weighted loss, d loss / d pred) of the spectral term; ``lock``: of the controls
         after the loudness lock (each frame shifted by lg so that its A-weighted loudness,
         computed as ``voice.analytic_loudness`` does, is the frame's ``loud``; boost capped
-        at +60 dB)."""
+        at +20 dB)."""
         dt = pred.dtype
         nb = pred.shape[0]
         e10 = math.exp(10.0)

@@ -5,8 +5,8 @@ synthesiser for one sound. The latent z is the encoder's, frame by frame, except
 dimensions pinned by the pattern (``.z0(1.5)``: dimension 0 held at 1.5 for the whole
 event). ``follow`` (the loudness lock, on by default) rescales every frame so that its
 A-weighted loudness, computed analytically from the controls, equals the source frame's
-(boost capped at +60 dB, so a frame the decoder leaves silent stays silent rather than
-infinite; the guard below bounds the rest): the network decides the timbre, the source the level and the
+(boost capped at +20 dB: where the network hears near-silence, a quiet frame, not a
+huge gain on a guess): the network decides the timbre, the source the level and the
 envelope. Without it the decoder's own level is used. Either way a guard measures the
 rendered audio against the source in 10 ms frames and brings any frame more than 6 dB
 louder than the source back to +6 dB, and a soft clip bounds the samples to +-1: every
@@ -26,7 +26,7 @@ __all__ = ["Voice", "encoder_inputs", "conditioning", "GUARD_DB", "MAX_BOOST_DB"
 
 GUARD_DB = 6.0
 SOFT_KNEE = 0.9
-MAX_BOOST_DB = 60.0
+MAX_BOOST_DB = 20.0
 
 
 def encoder_inputs(frames: Frames, context: int) -> np.ndarray:
