@@ -206,6 +206,9 @@ def main(argv=None) -> int:
             from .osc.cli import config_from_args
 
             osc = config_from_args(args, prefix="osc-")
+    except BrokenPipeError:          # `livesamp voice info x | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error at exit
+        return 0
     except (ValueError, TypeError, KeyError, OSError) as e:
         print(f"livesamp: {type(e).__name__}: {e}", file=sys.stderr)
         return 2

@@ -67,3 +67,17 @@ def test_voice_train_refuses_bad_names_and_missing_sources(tmp_path, monkeypatch
     assert main(["voice", "train", "fresh"]) == 2
     err = capsys.readouterr().err
     assert "lowercase" in err and "voice kind" in err and "say what to train it on" in err
+
+
+def test_voice_info_piped_into_head_ends_quietly():
+    """A reader that stops early (``| head -2``) is not an error: exit 0, nothing on stderr."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "livesamp", "voice", "info", "default"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()                              # what `head` does once it has its lines
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0
+    assert first.startswith(b"voice default") and err == b"", err
