@@ -139,6 +139,9 @@ def _revoked_in_index(shas) -> set[str]:
         return set()
 
 
+ENVELOPE_BINS = 96
+
+
 def config_for(seconds: float, seed: int = 0, steps: int | None = None):
     """The training settings for this much audio: up to 2.5 minutes, 128 hidden units
     (47.7k parameters) and 2500 steps; more audio, 192 units (77k) and 3500 steps. Either
@@ -154,9 +157,6 @@ def config_for(seconds: float, seed: int = 0, steps: int | None = None):
 
         cfg = replace(cfg, steps=int(steps))
     return cfg
-
-
-ENVELOPE_BINS = 96
 
 
 def _summary(sounds: list[TrainingSound], seconds: float) -> str:

@@ -17,11 +17,9 @@ by more than 0.05, else "subtle".
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-from .features import Frames, _tables, noise_weights
+from .features import Frames, noise_band_power
 from .model import N_COND
 
 __all__ = ["excerpts", "measure_latents", "canonical", "describe_text", "SWEEP"]
@@ -47,19 +45,10 @@ def excerpts(material: list[Frames], count: int = _EXCERPTS, length: int = _EXCE
     return [windows[i] for i in pick]
 
 
-@lru_cache(maxsize=4)
-def _noise_bands(sr: int) -> tuple[np.ndarray, np.ndarray]:
-    """(share of a flat spectrum's power, mean frequency) of every noise band, on the
-    analysis grid (as ``voice.analytic_loudness`` weighs them)."""
-    t = _tables(sr)
-    freqs = t["freqs"]
-    w = noise_weights(freqs)
-    return (2.0 / t["n_fft"]) * w.sum(axis=0), (w * freqs[:, None]).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)
-
-
 def _frame_measures(harm: np.ndarray, noise: np.ndarray, f0: np.ndarray, sr: int):
     """Per frame: (centroid Hz, noise share, power) of the controls."""
-    share, centre = _noise_bands(int(sr))
+    bands = noise_band_power(int(sr))
+    share, centre = bands["ms"], bands["centre"]
     k = np.arange(1, harm.shape[1] + 1)
     ph = 0.5 * harm * harm
     pn = noise * noise * share

@@ -38,7 +38,8 @@ import numpy as np
 
 from . import _kernels as K
 
-__all__ = ["Frames", "analyse", "layout", "mel_matrix", "a_weighting", "noise_partition", "hann", "blackman_harris",
+__all__ = ["Frames", "analyse", "layout", "mel_matrix", "a_weighting", "noise_partition", "noise_band_power", "hann",
+           "blackman_harris",
            "ANALYSIS_VERSION", "N_HARM", "N_NOISE", "N_MEL", "N_MEL_LOSS", "VOICED", "F0_MIN", "F0_MAX"]
 
 ANALYSIS_VERSION = 2   # 2: 96 harmonics
@@ -190,6 +191,22 @@ def _tables(sr: int):
         if isinstance(v, np.ndarray):
             v.flags.writeable = False
     return tables
+
+
+@lru_cache(maxsize=8)
+def noise_band_power(sr: int) -> dict[str, np.ndarray]:
+    """Per noise band at gain 1 (its share of unit white noise), on the analysis grid: ``ms``
+    its mean square, ``a2`` its A-weighted mean square, ``centre`` its mean frequency (Hz).
+    Shared by the loudness lock, the spectral loss and the latent measures."""
+    t = _tables(sr)
+    freqs = t["freqs"]
+    w = noise_weights(freqs)
+    scale = 2.0 / t["n_fft"]
+    out = {"ms": scale * w.sum(axis=0), "a2": scale * (a_weighting(freqs) ** 2) @ w,
+           "centre": (w * freqs[:, None]).sum(axis=0) / np.maximum(w.sum(axis=0), 1e-12)}
+    for v in out.values():
+        v.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -304,10 +304,10 @@ class MelProjection:
             wts[gi:gi + 4096] = np.take_along_axis(resp, top, axis=1)
         self.grid_idx = idx.astype(np.int32)
         self.grid_w = wts.astype(dtype)
-        from .features import a_weighting
+        from .features import a_weighting, noise_band_power
 
         self.a2_grid = (a_weighting(grid) ** 2).astype(dtype)
-        self.noise_a2 = ((2.0 / n_fft) * (a_weighting(freqs) ** 2) @ noise_weights(freqs)).astype(dtype)
+        self.noise_a2 = noise_band_power(int(sr))["a2"].astype(dtype)
         self._k = np.arange(1, N_HARM + 1, dtype=dtype)
         self.dtype = dtype
 

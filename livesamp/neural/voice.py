@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _kernels as K
 from . import synth
-from .features import HARM_TOP, N_HARM, N_MEL, Frames, _tables, a_weighting, noise_weights
+from .features import HARM_TOP, N_HARM, N_MEL, Frames, a_weighting, noise_band_power
 from .model import LN10_20, N_COND, Config, decode, encode
 
 __all__ = ["Voice", "encoder_inputs", "conditioning", "GUARD_DB", "MAX_BOOST_DB"]
@@ -126,20 +126,7 @@ def analytic_loudness(harm: np.ndarray, noise: np.ndarray, f0: np.ndarray, sr: i
     it: sum_k a_k^2 / 2 * A(k f0)^2 + sum_b g_b^2 * (A^2 averaged over band b)."""
     k = np.arange(1, harm.shape[1] + 1)
     a2 = a_weighting(np.minimum(k[None, :] * f0[:, None], sr / 2.0)) ** 2
-    return np.sum(0.5 * harm * harm * a2, axis=1) + (noise * noise) @ _noise_a2(int(sr))
-
-
-_NOISE_A2: dict[int, np.ndarray] = {}
-
-
-def _noise_a2(sr: int) -> np.ndarray:
-    v = _NOISE_A2.get(sr)
-    if v is None:
-        t = _tables(sr)
-        freqs = t["freqs"]
-        v = (2.0 / t["n_fft"]) * (a_weighting(freqs) ** 2) @ noise_weights(freqs)
-        _NOISE_A2[sr] = v
-    return v
+    return np.sum(0.5 * harm * harm * a2, axis=1) + (noise * noise) @ noise_band_power(int(sr))["a2"]
 
 
 def frame_rms_db(x: np.ndarray, hop: int, count: int) -> np.ndarray:
